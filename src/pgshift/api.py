@@ -1,0 +1,476 @@
+"""The library API: what the CLI calls and what an application calls at start-up.
+
+Each function resolves settings (unless given), connects, takes the migration
+lock when it writes, and returns a value; failures raise :class:`PgshiftError`.
+Many replicas may call :func:`migrate` at once: each migration runs exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pgshift import history
+from pgshift.config import CONFIG_FILE, Settings, load_settings
+from pgshift.connection import connect, describe
+from pgshift.discovery import Migration, discover
+from pgshift.errors import HistoryError, PgshiftError
+from pgshift.locking import AdvisoryLock, Holder
+from pgshift.plan import Status, compute_status, down_plan, make_plan
+from pgshift.runner import Event, Runner, RunResult
+from pgshift.version import __version__
+
+if TYPE_CHECKING:
+    import psycopg
+
+EventHandler = Callable[[Event], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateResult:
+    """What a ``migrate`` did (or, for a dry run, would do)."""
+
+    target: str
+    applied: tuple[RunResult, ...] = ()
+    planned: tuple[Migration, ...] = ()
+    script: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DownResult:
+    """The migrations a ``down`` reverted, newest first."""
+
+    target: str
+    reverted: tuple[RunResult, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StatusResult:
+    """The state of every migration on one database."""
+
+    target: str
+    status: Status
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RepairResult:
+    """History rows whose checksum was accepted, and rows forgotten."""
+
+    target: str
+    accepted: tuple[str, ...] = ()
+    forgotten: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Session:
+    settings: Settings
+    url: str
+    conn: psycopg.Connection[Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def target(self) -> str:
+        return describe(self.url)
+
+
+def _settings(settings: Settings | None, url: str | None, directory: str | Path | None) -> Settings:
+    if settings is None:
+        flags: dict[str, Any] = {"database_url": url}
+        if directory is not None:
+            flags["migrations"] = str(directory)
+        return load_settings(flags)
+    if url is not None:
+        settings = settings.with_url(url)
+    if directory is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, migrations_dir=Path(directory))
+    return settings
+
+
+def resolve_url(settings: Settings) -> tuple[str, str | None]:
+    """The URL to use and, for the embedded default, a one-line note saying so."""
+    if settings.database_url is not None:
+        return settings.database_url, None
+    from pgshift.embedded import EmbeddedServer
+
+    status = EmbeddedServer(settings.embedded_dir).ensure_running()
+    assert status.url is not None
+    try:
+        where = status.data_dir.relative_to(Path.cwd())
+    except ValueError:
+        where = status.data_dir
+    return status.url, (
+        f"using the embedded PostgreSQL {status.version} in {where} "
+        "(no DATABASE_URL set; 'pgshift embedded stop' stops it)"
+    )
+
+
+def _emit(on_event: EventHandler | None, event: Event) -> None:
+    if on_event is not None:
+        on_event(event)
+
+
+@contextlib.contextmanager
+def _session(
+    settings: Settings, *, write: bool, on_event: EventHandler | None
+) -> Iterator[_Session]:
+    url, note = resolve_url(settings)
+    if note:
+        _emit(on_event, Event("note", note))
+    source = settings.url_source
+
+    def conn() -> psycopg.Connection[Any]:
+        return connect(
+            url,
+            source=source,
+            wait=settings.connect_wait,
+            connect_timeout=settings.connect_timeout,
+            application_name=settings.application_name,
+        )
+
+    first = conn()
+    try:
+        if not write:
+            yield _Session(settings, url, first, [note] if note else [])
+            return
+
+        def waiting(who: Holder | None) -> None:
+            held = who.describe() if who else "another session"
+            _emit(on_event, Event("wait", f"waiting for the migration lock held by {held}"))
+
+        lock = AdvisoryLock(first, settings.schema, wait=settings.lock_wait, on_wait=waiting)
+        lock.acquire()
+        try:
+            # The work runs on a second connection: the lock's session must hold no
+            # snapshot, or a CREATE INDEX CONCURRENTLY would wait for it.
+            work = conn()
+            try:
+                history.ensure(work, settings.schema)
+                yield _Session(settings, url, work, [note] if note else [])
+            finally:
+                work.close()
+        finally:
+            lock.release()
+    finally:
+        first.close()
+
+
+def _status(session: _Session, migrations: tuple[Migration, ...]) -> Status:
+    schema = session.settings.schema
+    if history.installed_format(session.conn, schema) == 0:
+        return compute_status(migrations, ())
+    return compute_status(
+        migrations,
+        history.read(session.conn, schema),
+        history.read_journal(session.conn, schema),
+    )
+
+
+def _runner(session: _Session) -> Runner:
+    return Runner(
+        session.conn,
+        session.settings.schema,
+        pgshift_version=__version__,
+        lock_timeout=session.settings.lock_timeout,
+        statement_timeout=session.settings.statement_timeout,
+    )
+
+
+def migrate(
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    to: str | None = None,
+    dry_run: bool = False,
+    allow_out_of_order: bool | None = None,
+    on_event: EventHandler | None = None,
+) -> MigrateResult:
+    """Apply every pending migration (up to version ``to``) exactly once.
+
+    Safe to call from many processes at once. Every pending file is parsed and
+    checked before the first one runs. With ``dry_run`` nothing is written and
+    ``script`` holds the exact SQL, in order.
+    """
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
+    with _session(settings, write=not dry_run, on_event=on_event) as session:
+        status = _status(session, migrations)
+        steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
+        prepared = [
+            (step, Runner.prepare(step.migration) if step.migration.language == "sql" else ())
+            for step in steps
+        ]
+        runner = _runner(session)
+        if dry_run:
+            script = "\n\n".join(runner.render(s.migration, stmts) for s, stmts in prepared)
+            return MigrateResult(
+                session.target,
+                planned=tuple(s.migration for s in steps),
+                script=script,
+                notes=tuple(session.notes),
+            )
+        results: list[RunResult] = []
+        total = len(prepared)
+        for index, (step, statements) in enumerate(prepared, start=1):
+            migration = step.migration
+            if step.resume_at:
+                _emit(
+                    on_event,
+                    Event(
+                        "resume",
+                        f"resuming {migration.name} after statement {step.resume_at}",
+                        migration,
+                        index,
+                        total,
+                    ),
+                )
+            _emit(on_event, Event("start", migration.name, migration, index, total))
+            result = runner.apply(migration, statements, step.resume_at)
+            results.append(result)
+            _emit(on_event, Event("done", migration.name, migration, index, total, result.seconds))
+        return MigrateResult(
+            session.target,
+            applied=tuple(results),
+            planned=tuple(s.migration for s in steps),
+            notes=tuple(session.notes),
+        )
+
+
+def status(
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    on_event: EventHandler | None = None,
+) -> StatusResult:
+    """The state of every migration: applied, pending, changed, missing, out of order."""
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    with _session(settings, write=False, on_event=on_event) as session:
+        return StatusResult(session.target, _status(session, migrations), tuple(session.notes))
+
+
+def down(
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    to: str | None = None,
+    steps: int | None = None,
+    on_event: EventHandler | None = None,
+) -> DownResult:
+    """Revert applied migrations, newest first: to version ``to`` (exclusive) or ``steps``
+    of them (default 1). Refuses, before running anything, if one has no down part."""
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    with _session(settings, write=True, on_event=on_event) as session:
+        chosen = down_plan(_status(session, migrations), target=to, steps=steps)
+        prepared = [
+            (m, Runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
+        ]
+        runner = _runner(session)
+        results = []
+        for index, (migration, statements) in enumerate(prepared, start=1):
+            _emit(on_event, Event("revert", migration.name, migration, index, len(prepared)))
+            result = runner.revert(migration, statements)
+            results.append(result)
+            _emit(
+                on_event,
+                Event("reverted", migration.name, migration, index, len(prepared), result.seconds),
+            )
+        return DownResult(session.target, tuple(results), tuple(session.notes))
+
+
+def repair(
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    forget_missing: bool = False,
+    on_event: EventHandler | None = None,
+) -> RepairResult:
+    """Accept the current checksum of edited applied files (and, with ``forget_missing``,
+    drop the history rows of files that are gone). Runs no migration SQL."""
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    with _session(settings, write=True, on_event=on_event) as session:
+        current = _status(session, migrations)
+        changed = [e for e in current.having("changed") if e.migration is not None]
+        missing = current.having("missing") if forget_missing else ()
+        schema = settings.schema
+        with session.conn.transaction():
+            history.set_checksum(
+                session.conn,
+                schema,
+                [
+                    (e.version, e.slug, e.migration.checksum)
+                    for e in changed
+                    if e.migration and e.applied
+                ],
+                pid=os.getpid(),
+                pgshift_version=__version__,
+            )
+            partial = [e.version for e in changed if e.applied is None and e.version]
+            for version in partial:
+                session.conn.execute(history.clear_journal_query(schema), (version,))
+            for entry in missing:
+                session.conn.execute(
+                    history.forget_query(schema, False),
+                    {
+                        "version": entry.version,
+                        "slug": entry.slug,
+                        "action": "forget",
+                        "pid": os.getpid(),
+                        "pgshift": __version__,
+                    },
+                )
+        return RepairResult(
+            session.target,
+            tuple(e.label for e in changed),
+            tuple(e.label for e in missing),
+        )
+
+
+def baseline(
+    version: str,
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    on_event: EventHandler | None = None,
+) -> tuple[str, ...]:
+    """Record every migration up to ``version`` as applied without running it, for a
+    database built before pgshift. Refuses when history already has rows."""
+    from pgshift.discovery import canonical_version, version_key
+
+    if not re.fullmatch(r"\d+(?:[._]\d+)*", version):
+        raise HistoryError(f"baseline: {version!r} is not a version number.")
+    version = canonical_version(version)
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    with _session(settings, write=True, on_event=on_event) as session:
+        existing = history.read(session.conn, settings.schema)
+        if any(row.kind != "repeatable" for row in existing):
+            raise HistoryError(
+                "baseline: this database already has migration history.",
+                "Baseline is for a database built before pgshift. Use 'pgshift status' to see "
+                "what is recorded.",
+            )
+        limit = version_key(version)
+        chosen = [m for m in migrations if m.version is not None and m.sort_key <= limit]
+        record = history.record_query(settings.schema)
+        with session.conn.transaction():
+            for migration in chosen:
+                session.conn.execute(
+                    record,
+                    {
+                        "version": migration.version,
+                        "slug": migration.slug,
+                        "kind": "baseline",
+                        "checksum": migration.checksum,
+                        "seconds": 0.0,
+                        "pgshift": __version__,
+                        "action": "baseline",
+                        "pid": os.getpid(),
+                    },
+                )
+            if not any(m.version == version for m in chosen):
+                session.conn.execute(
+                    record,
+                    {
+                        "version": version,
+                        "slug": "baseline",
+                        "kind": "baseline",
+                        "checksum": "",
+                        "seconds": 0.0,
+                        "pgshift": __version__,
+                        "action": "baseline",
+                        "pid": os.getpid(),
+                    },
+                )
+        return tuple(m.name for m in chosen)
+
+
+_CONFIG_TEMPLATE = """\
+# pgshift settings. Environment variables (PGSHIFT_*, DATABASE_URL) and
+# command-line flags override these. See the README for every key.
+migrations = "migrations"
+# database_url = "postgresql://user@localhost:5432/app"   # unset: the embedded server
+# lock_wait = "2min"        # how long to wait for another runner's lock
+# lock_timeout = "5s"       # lock_timeout for each migration's statements
+"""
+
+
+def init(project_dir: str | Path = ".") -> list[Path]:
+    """Create ``migrations/`` and ``pgshift.toml`` in ``project_dir``; returns what was created."""
+    root = Path(project_dir)
+    created: list[Path] = []
+    migrations = root / "migrations"
+    if not migrations.is_dir():
+        migrations.mkdir(parents=True)
+        created.append(migrations)
+    config = root / CONFIG_FILE
+    if not config.exists():
+        config.write_text(_CONFIG_TEMPLATE)
+        created.append(config)
+    return created
+
+
+def new(
+    slug: str,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    python: bool = False,
+    no_transaction: bool = False,
+) -> Path:
+    """Write the next versioned migration file and return its path.
+
+    The version follows the directory's style: the next number with the same
+    width (``0001``), or a UTC timestamp when the files use timestamps.
+    """
+    settings = _settings(settings, None, directory)
+    folder = settings.migrations_dir
+    if not folder.is_dir():
+        raise PgshiftError(
+            f"migrations directory {folder} does not exist.", "Run 'pgshift init' first."
+        )
+    clean = re.sub(r"[^a-z0-9]+", "_", slug.lower()).strip("_")
+    if not clean:
+        raise PgshiftError(
+            f"{slug!r} makes no file name.", "Use words, e.g.: pgshift new add_posts"
+        )
+    existing = [m for m in discover(folder) if m.version is not None]
+    widths = [len(m.path.name) - len(m.path.name.lstrip("0123456789")) for m in existing]
+    if existing and max(widths, default=0) >= 14:
+        version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    else:
+        top = max((m.sort_key[0] for m in existing), default=0)
+        version = str(top + 1).zfill(max(widths, default=4))
+    if python:
+        path = folder / f"{version}_{clean}.py"
+        body = (
+            f'"""{slug}."""\n\n'
+            + ("transaction = False\n\n" if no_transaction else "")
+            + "\ndef up(conn):\n    conn.execute(...)\n\n\ndef down(conn):\n    conn.execute(...)\n"
+        )
+    else:
+        path = folder / f"{version}_{clean}.sql"
+        header = "-- pgshift:no-transaction\n" if no_transaction else ""
+        body = f"{header}-- {slug}\n\n\n-- pgshift:down\n\n"
+    if path.exists():
+        raise PgshiftError(f"{path} already exists.")
+    path.write_text(body)
+    return path

@@ -1,0 +1,467 @@
+"""The ``pgshift`` command: thin commands over the API, and the only place that prints.
+
+Exit codes: 0 ok, 1 findings (``status`` with anything pending or wrong), 2 error.
+Errors are one paragraph on stderr; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from pgshift.errors import PgshiftError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _options(func: F) -> F:
+    """The connection and project options every database command takes."""
+    decorators = [
+        click.option("--url", help="Database URL (default: DATABASE_URL, or the embedded server)."),
+        click.option(
+            "--dir",
+            "directory",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Migrations directory (default: migrations/).",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Config file (default: nearest pgshift.toml or pyproject.toml).",
+        ),
+        click.option("--schema", help="Schema of pgshift's own tables (default: pgshift)."),
+        click.option(
+            "--wait",
+            type=float,
+            metavar="SECONDS",
+            help="Wait up to SECONDS for the server to accept connections.",
+        ),
+        click.option(
+            "--lock-wait",
+            type=float,
+            metavar="SECONDS",
+            help="Wait up to SECONDS for another runner's migration lock (default 120).",
+        ),
+        click.option("--debug", is_flag=True, help="Show tracebacks and debug logging."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _settings(opts: dict[str, Any]) -> Any:
+    from pgshift.config import load_settings
+
+    if opts.get("debug"):
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    flags = {
+        "database_url": opts.get("url"),
+        "migrations": str(opts["directory"]) if opts.get("directory") else None,
+        "schema": opts.get("schema"),
+        "connect_wait": opts.get("wait"),
+        "lock_wait": opts.get("lock_wait"),
+    }
+    if opts.get("allow_out_of_order"):
+        flags["allow_out_of_order"] = True
+    return load_settings(flags, config_file=opts.get("config"))
+
+
+def _note(text: str) -> None:
+    click.echo(click.style(f"pgshift: {text}", dim=True), err=True)
+
+
+def _progress_printer(quiet: bool) -> Callable[[Any], None]:
+    """Renders runner events: a line per migration, a bar when there are many on a terminal."""
+    state: dict[str, Any] = {}
+
+    def handle(event: Any) -> None:
+        if event.kind == "note" or event.kind == "wait" or event.kind == "resume":
+            _note(event.message)
+        elif quiet:
+            return
+        elif event.total > 20 and sys.stdout.isatty():
+            if "progress" not in state:
+                from rich.progress import Progress
+
+                progress = Progress(transient=False)
+                progress.start()
+                state["progress"] = progress
+                state["task"] = progress.add_task("migrating", total=event.total)
+            if event.kind in ("done", "reverted"):
+                state["progress"].update(state["task"], advance=1, description=event.message)
+                if event.index == event.total:
+                    state["progress"].stop()
+        elif event.kind in ("done", "reverted"):
+            verb = "applied " if event.kind == "done" else "reverted"
+            click.echo(f"  {verb} {event.message}  ({event.seconds * 1000:.0f} ms)")
+
+    return handle
+
+
+def _fail(exc: BaseException, debug: bool) -> NoReturn:
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, PgshiftError):
+        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
+        if exc.hint:
+            click.echo(click.style("hint: ", fg="yellow") + exc.hint, err=True)
+    else:
+        click.echo(
+            click.style("error: ", fg="red", bold=True) + f"unexpected {type(exc).__name__}: {exc}",
+            err=True,
+        )
+        click.echo("hint: this is a bug in pgshift; rerun with --debug and report it.", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pgshift", message="pgshift %(version)s")
+def cli() -> None:
+    """PostgreSQL schema migrations: applied exactly once, safely, fast.
+
+    With no DATABASE_URL, pgshift runs an embedded PostgreSQL kept in .pgshift/pgdata.
+    """
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Create migrations/ and pgshift.toml in a project."""
+    from pgshift.api import init as do_init
+
+    created = do_init(directory)
+    for path in created:
+        click.echo(f"created {path}")
+    if not created:
+        click.echo("nothing to do: migrations/ and pgshift.toml exist")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--python", is_flag=True, help="Write a Python migration (up(conn), down(conn)).")
+@click.option("--no-transaction", is_flag=True, help="For CREATE INDEX CONCURRENTLY and such.")
+@_options
+def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
+    """Write the next versioned migration file, named after SLUG."""
+    from pgshift.api import new as do_new
+
+    try:
+        path = do_new(slug, settings=_settings(opts), python=python, no_transaction=no_transaction)
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    click.echo(f"created {path}")
+
+
+@cli.command()
+@click.option("--to", "to", metavar="VERSION", help="Stop after this version.")
+@click.option("--dry-run", is_flag=True, help="Print the exact SQL, in order; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--allow-out-of-order", is_flag=True, help="Run pending files older than the newest.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@_options
+def migrate(to: str | None, dry_run: bool, as_json: bool, quiet: bool, **opts: Any) -> None:
+    """Apply pending migrations, each in its own transaction, exactly once."""
+    from pgshift.api import migrate as do_migrate
+
+    started = time.perf_counter()
+    try:
+        result = do_migrate(
+            settings=_settings(opts),
+            to=to,
+            dry_run=dry_run,
+            on_event=None if as_json else _progress_printer(quiet or dry_run),
+        )
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "target": result.target,
+                    "dry_run": dry_run,
+                    "applied": [
+                        {
+                            "version": r.migration.version,
+                            "slug": r.migration.slug,
+                            "file": str(r.migration.path),
+                            "seconds": round(r.seconds, 6),
+                        }
+                        for r in result.applied
+                    ],
+                    "planned": [str(m.path) for m in result.planned],
+                    "sql": result.script,
+                    "notes": list(result.notes),
+                },
+                indent=2,
+            )
+        )
+        return
+    if dry_run:
+        if result.script:
+            click.echo(result.script)
+        else:
+            _note(f"nothing to migrate: {result.target} is up to date")
+        return
+    elapsed = time.perf_counter() - started
+    count = len(result.applied)
+    if count:
+        noun = "migration" if count == 1 else "migrations"
+        click.echo(f"{count} {noun} applied to {result.target} in {elapsed:.2f} s")
+    else:
+        click.echo(f"nothing to migrate: {result.target} is up to date")
+
+
+_STATE_STYLE = {
+    "applied": "green",
+    "baselined": "green",
+    "pending": "yellow",
+    "partial": "yellow",
+    "below-baseline": "dim",
+    "changed": "red",
+    "missing": "red",
+    "out-of-order": "red",
+}
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_options
+def status(as_json: bool, **opts: Any) -> None:
+    """Show every migration's state; exit 1 when any is pending or wrong (for CI)."""
+    from pgshift.api import status as do_status
+
+    try:
+        result = do_status(
+            settings=_settings(opts), on_event=None if as_json else _progress_printer(True)
+        )
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    current = result.status
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "target": result.target,
+                    "current": current.current,
+                    "up_to_date": current.up_to_date,
+                    "migrations": [
+                        {
+                            "version": e.version,
+                            "slug": e.slug,
+                            "state": e.state,
+                            "file": str(e.migration.path) if e.migration else None,
+                            "applied_at": e.applied.applied_at.isoformat() if e.applied else None,
+                        }
+                        for e in current.entries
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{result.target}  (current version: {current.current or 'none'})")
+        for column in ("version", "migration", "state", "applied at"):
+            table.add_column(column)
+        for entry in current.entries:
+            style = _STATE_STYLE.get(entry.state, "")
+            applied = (
+                entry.applied.applied_at.strftime("%Y-%m-%d %H:%M:%S") if entry.applied else ""
+            )
+            name = entry.migration.name if entry.migration else f"({entry.slug}: file missing)"
+            table.add_row(entry.version or "R", name, f"[{style}]{entry.state}[/]", applied)
+        Console().print(table)
+        counts: dict[str, int] = {}
+        for entry in current.entries:
+            counts[entry.state] = counts.get(entry.state, 0) + 1
+        click.echo(", ".join(f"{n} {state}" for state, n in counts.items()) or "no migrations")
+    sys.exit(EXIT_OK if current.up_to_date else EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--to", "to", metavar="VERSION", help="Revert down to this version (kept); 0: all.")
+@click.option("--steps", type=click.IntRange(min=1), help="Revert this many migrations.")
+@click.option("--allow-remote", is_flag=True, help="Allow reverting on a non-local server.")
+@_options
+def down(to: str | None, steps: int | None, allow_remote: bool, **opts: Any) -> None:
+    """Revert applied migrations with their down parts, newest first (default: the last one)."""
+    from pgshift.api import down as do_down
+
+    try:
+        if to is not None and steps is not None:
+            raise PgshiftError("give --to or --steps, not both.")
+        settings = _settings(opts)
+        _refuse_remote(settings, allow_remote, "down")
+        result = do_down(settings=settings, to=to, steps=steps, on_event=_progress_printer(False))
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    count = len(result.reverted)
+    click.echo(f"{count} migration{'s' if count != 1 else ''} reverted on {result.target}")
+
+
+def _refuse_remote(settings: Any, allowed: bool, command: str) -> None:
+    from pgshift.connection import is_local
+
+    if settings.database_url is None or allowed or is_local(settings.database_url):
+        return
+    raise PgshiftError(
+        f"'{command}' changes data and the server is not on this machine.",
+        "If you mean it, rerun with --allow-remote.",
+    )
+
+
+@cli.command()
+@click.option("--forget-missing", is_flag=True, help="Also drop history rows of deleted files.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@_options
+def repair(forget_missing: bool, yes: bool, **opts: Any) -> None:
+    """Accept the checksums of edited applied files (after you have checked the edit)."""
+    from pgshift.api import repair as do_repair
+    from pgshift.api import status as do_status
+
+    try:
+        settings = _settings(opts)
+        current = do_status(settings=settings, on_event=_progress_printer(True)).status
+        changed = current.having("changed")
+        missing = current.having("missing") if forget_missing else ()
+        if not changed and not missing:
+            click.echo("nothing to repair")
+            return
+        for entry in changed:
+            click.echo(f"  accept the new checksum of {entry.label}")
+        for entry in missing:
+            click.echo(f"  forget {entry.label} (its file is gone)")
+        if not yes:
+            if not sys.stdin.isatty():
+                raise PgshiftError(
+                    "repair needs confirmation and there is no terminal to ask.",
+                    "Rerun with --yes once you have checked the list above.",
+                )
+            click.confirm("Record these in history? No migration SQL runs.", abort=True)
+        result = do_repair(settings=settings, forget_missing=forget_missing)
+    except click.Abort:
+        click.echo("nothing changed")
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    click.echo(
+        f"repaired {result.target}: {len(result.accepted)} checksum(s) accepted, "
+        f"{len(result.forgotten)} row(s) forgotten"
+    )
+
+
+@cli.command()
+@click.argument("version")
+@_options
+def baseline(version: str, **opts: Any) -> None:
+    """Record migrations up to VERSION as applied without running them (existing database)."""
+    from pgshift.api import baseline as do_baseline
+
+    try:
+        names = do_baseline(version, settings=_settings(opts), on_event=_progress_printer(True))
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    for name in names:
+        click.echo(f"  baselined {name}")
+    click.echo(f"baseline recorded at version {version}: {len(names)} file(s) marked as applied")
+
+
+@cli.group()
+def embedded() -> None:
+    """Manage the embedded PostgreSQL kept in .pgshift/pgdata."""
+
+
+def _embedded_server(config: Path | None) -> Any:
+    from pgshift.config import load_settings
+    from pgshift.embedded import EmbeddedServer
+
+    return EmbeddedServer(load_settings(config_file=config).embedded_dir)
+
+
+_config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@embedded.command("status")
+@_config_option
+def embedded_status(config: Path | None) -> None:
+    """Is it created, is it running, on which port."""
+    try:
+        info = _embedded_server(config).status()
+    except Exception as exc:
+        _fail(exc, False)
+    click.echo(f"data:    {info.data_dir}")
+    if not info.initialized:
+        click.echo("state:   not created yet (any database command creates it)")
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"version: PostgreSQL {info.version}")
+    click.echo(f"state:   {'running, pid ' + str(info.pid) if info.running else 'stopped'}")
+    if info.url:
+        click.echo(f"url:     {info.url}")
+    sys.exit(EXIT_OK if info.running else EXIT_FINDINGS)
+
+
+@embedded.command("start")
+@_config_option
+def embedded_start(config: Path | None) -> None:
+    """Create (if needed) and start the embedded server."""
+    try:
+        info = _embedded_server(config).ensure_running()
+    except Exception as exc:
+        _fail(exc, False)
+    click.echo(f"running: PostgreSQL {info.version}, pid {info.pid}, {info.url}")
+
+
+@embedded.command("stop")
+@_config_option
+def embedded_stop(config: Path | None) -> None:
+    """Stop the embedded server (its data stays)."""
+    try:
+        stopped = _embedded_server(config).stop()
+    except Exception as exc:
+        _fail(exc, False)
+    click.echo("stopped" if stopped else "not running")
+
+
+@embedded.command("url")
+@_config_option
+def embedded_url(config: Path | None) -> None:
+    """Print the URL of the embedded server, starting it if needed."""
+    try:
+        info = _embedded_server(config).ensure_running()
+    except Exception as exc:
+        _fail(exc, False)
+    click.echo(info.url)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="pgshift", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

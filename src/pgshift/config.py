@@ -1,0 +1,231 @@
+"""Settings, resolved once into a frozen value.
+
+Precedence, highest first: command-line flags, environment variables, the config
+file (``pgshift.toml``, or ``[tool.pgshift]`` in ``pyproject.toml``), defaults.
+:func:`load_settings` is the only place that reads the environment or the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pgshift.errors import ConfigError
+
+CONFIG_FILE = "pgshift.toml"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0}
+_IDENT = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+
+
+def parse_duration(text: str | float, what: str) -> float:
+    """Seconds from ``"2s"``, ``"500ms"``, ``"5min"``, ``"1h"`` or a plain number of seconds."""
+    if isinstance(text, bool):
+        raise ConfigError(f"{what}: expected a duration such as 5s, got {text!r}.")
+    if isinstance(text, int | float):
+        seconds = float(text)
+    else:
+        match = _DURATION.match(text)
+        if match is None:
+            raise ConfigError(
+                f"{what}: {text!r} is not a duration.",
+                "Write a number with an optional unit: 500ms, 5s, 2min, 1h.",
+            )
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
+    if seconds < 0:
+        raise ConfigError(f"{what}: a duration cannot be negative ({text!r}).")
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a command needs to know, resolved from flags, env, file and defaults."""
+
+    project_dir: Path
+    migrations_dir: Path
+    database_url: str | None = None
+    url_source: str = "default"
+    schema: str = "pgshift"
+    lock_wait: float = 120.0
+    connect_wait: float = 0.0
+    connect_timeout: float = 10.0
+    allow_out_of_order: bool = False
+    lock_timeout: float | None = None
+    statement_timeout: float | None = None
+    embedded_dir: Path = field(default_factory=lambda: Path(".pgshift/pgdata"))
+    application_name: str = "pgshift"
+    config_file: Path | None = None
+
+    @property
+    def uses_embedded(self) -> bool:
+        """True when no URL and no libpq variable names a server."""
+        return self.database_url is None
+
+    def with_url(self, url: str, source: str = "argument") -> Settings:
+        """A copy pointing at another server."""
+        return replace(self, database_url=url, url_source=source)
+
+
+# key -> (environment variable, kind)
+_KEYS: dict[str, tuple[str | None, str]] = {
+    "database_url": ("PGSHIFT_DATABASE_URL", "str"),
+    "migrations": ("PGSHIFT_MIGRATIONS", "path"),
+    "schema": ("PGSHIFT_SCHEMA", "ident"),
+    "lock_wait": ("PGSHIFT_LOCK_WAIT", "duration"),
+    "connect_wait": ("PGSHIFT_CONNECT_WAIT", "duration"),
+    "connect_timeout": ("PGSHIFT_CONNECT_TIMEOUT", "duration"),
+    "allow_out_of_order": ("PGSHIFT_ALLOW_OUT_OF_ORDER", "bool"),
+    "lock_timeout": ("PGSHIFT_LOCK_TIMEOUT", "duration"),
+    "statement_timeout": ("PGSHIFT_STATEMENT_TIMEOUT", "duration"),
+    "embedded_dir": ("PGSHIFT_EMBEDDED_DIR", "path"),
+    "application_name": ("PGSHIFT_APPLICATION_NAME", "str"),
+}
+KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
+_LIBPQ_SERVER_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above ``start`` and its pgshift table."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("pgshift")
+            if isinstance(table, dict):
+                return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not valid TOML ({exc}).", "Fix the syntax of the config file."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
+
+
+def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
+    what = f"{where}: {key}"
+    if kind == "duration":
+        if not isinstance(value, str | int | float):
+            raise ConfigError(f"{what}: expected a duration such as 5s, got {value!r}.")
+        return parse_duration(value, what)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ConfigError(f"{what}: expected true or false, got {value!r}.")
+    if not isinstance(value, str):
+        raise ConfigError(f"{what}: expected a string, got {value!r}.")
+    if kind == "path":
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+    if kind == "ident" and not _IDENT.match(value):
+        raise ConfigError(
+            f"{what}: {value!r} is not a plain lower-case SQL identifier.",
+            "Use letters, digits and underscores, starting with a letter.",
+        )
+    return value
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Resolve settings: flags > environment > config file > defaults.
+
+    ``flags`` holds only the options the user gave (None values are ignored);
+    keys are those of the config file. ``config_file`` (or ``PGSHIFT_CONFIG``)
+    names the file explicitly instead of searching upward from ``cwd``.
+    """
+    env = os.environ if env is None else env
+    cwd = (cwd or Path.cwd()).resolve()
+    given = {k: v for k, v in (flags or {}).items() if v is not None}
+    unknown_flags = set(given) - set(_KEYS)
+    if unknown_flags:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown_flags))}.")
+
+    explicit = config_file or (Path(env["PGSHIFT_CONFIG"]) if env.get("PGSHIFT_CONFIG") else None)
+    if explicit is not None:
+        explicit = explicit if explicit.is_absolute() else cwd / explicit
+        if not explicit.is_file():
+            raise ConfigError(
+                f"config file {explicit} does not exist.",
+                "Check --config or PGSHIFT_CONFIG.",
+            )
+        raw = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            raw = raw.get("tool", {}).get("pgshift", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, raw)
+    else:
+        found = find_config(cwd)
+
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    project_dir = cwd
+    file_path: Path | None = None
+    if found is not None:
+        file_path, table = found
+        project_dir = file_path.parent
+        for key, value in table.items():
+            if key not in _KEYS:
+                raise ConfigError(
+                    f"{file_path}: unknown key {key!r}.",
+                    f"Known keys: {', '.join(KNOWN_KEYS)}.",
+                )
+            values[key] = _coerce(key, _KEYS[key][1], value, str(file_path), project_dir)
+            sources[key] = str(file_path)
+
+    for key, (var, kind) in _KEYS.items():
+        names = [var] if var else []
+        if key == "database_url":
+            names.append("DATABASE_URL")
+        for name in names:
+            if env.get(name):
+                values[key] = _coerce(key, kind, env[name], name, cwd)
+                sources[key] = name
+                break
+
+    for key, value in given.items():
+        values[key] = _coerce(key, _KEYS[key][1], value, "option", cwd)
+        sources[key] = "option"
+
+    url: str | None = values.get("database_url")
+    url_source = sources.get("database_url", "default")
+    if url is None and any(env.get(var) for var in _LIBPQ_SERVER_VARS):
+        url, url_source = "", "libpq environment (PG* variables)"
+
+    return Settings(
+        project_dir=project_dir,
+        migrations_dir=values.get("migrations", project_dir / "migrations"),
+        database_url=url,
+        url_source=url_source,
+        schema=values.get("schema", "pgshift"),
+        lock_wait=values.get("lock_wait", 120.0),
+        connect_wait=values.get("connect_wait", 0.0),
+        connect_timeout=values.get("connect_timeout", 10.0),
+        allow_out_of_order=values.get("allow_out_of_order", False),
+        lock_timeout=values.get("lock_timeout"),
+        statement_timeout=values.get("statement_timeout"),
+        embedded_dir=values.get("embedded_dir", project_dir / ".pgshift" / "pgdata"),
+        application_name=values.get("application_name", "pgshift"),
+        config_file=file_path,
+    )

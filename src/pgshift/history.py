@@ -1,0 +1,237 @@
+"""pgshift's own tables: history, the no-transaction journal and an audit log.
+
+They live in one schema (``pgshift`` by default) and are versioned from day one:
+the table comment of ``history`` holds the format number, and :data:`STEPS`
+upgrades an older format in order. They are created or upgraded only while the
+migration lock is held, so concurrent first runs cannot race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from pgshift.errors import HistoryError
+
+if TYPE_CHECKING:
+    import psycopg
+
+FORMAT_PREFIX = "pgshift history, format "
+
+# Each step upgrades the tables from format N to N+1; never edit a released step.
+STEPS: tuple[str, ...] = (
+    """
+    CREATE SCHEMA IF NOT EXISTS {schema};
+    CREATE TABLE {schema}.history (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        version         text,
+        slug            text NOT NULL,
+        kind            text NOT NULL CHECK (kind IN ('versioned', 'repeatable', 'baseline')),
+        checksum        text NOT NULL,
+        applied_at      timestamptz NOT NULL DEFAULT now(),
+        duration        interval NOT NULL DEFAULT '0',
+        applied_by      text NOT NULL DEFAULT current_user,
+        pgshift_version text NOT NULL,
+        CHECK ((kind = 'repeatable') = (version IS NULL))
+    );
+    CREATE UNIQUE INDEX history_version_key ON {schema}.history (version)
+        WHERE version IS NOT NULL;
+    CREATE UNIQUE INDEX history_repeatable_key ON {schema}.history (slug)
+        WHERE kind = 'repeatable';
+    CREATE TABLE {schema}.journal (
+        version         text NOT NULL,
+        checksum        text NOT NULL,
+        statement       integer NOT NULL,
+        line            integer NOT NULL,
+        digest          text NOT NULL,
+        done_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (version, statement)
+    );
+    CREATE TABLE {schema}.log (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at              timestamptz NOT NULL DEFAULT clock_timestamp(),
+        action          text NOT NULL,
+        version         text,
+        slug            text,
+        checksum        text,
+        by_user         text NOT NULL DEFAULT current_user,
+        client_pid      integer,
+        pgshift_version text NOT NULL,
+        detail          text
+    );
+    """,
+)
+FORMAT = len(STEPS)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One row of the history table."""
+
+    version: str | None
+    slug: str
+    kind: str
+    checksum: str
+    applied_at: datetime
+    duration: timedelta
+    applied_by: str
+    pgshift_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """A statement of a no-transaction migration that has completed."""
+
+    version: str
+    checksum: str
+    statement: int
+    line: int
+    digest: str
+
+
+def _names(schema: str) -> dict[str, sql.Composable]:
+    return {"schema": sql.Identifier(schema)}
+
+
+def installed_format(conn: psycopg.Connection[Any], schema: str) -> int:
+    """The format of the installed tables: 0 when there are none yet."""
+    row = conn.execute(
+        "SELECT c IS NOT NULL, obj_description(c, 'pg_class') "
+        "FROM to_regclass(format('%%I.history', %s::text)) AS c",
+        (schema,),
+    ).fetchone()
+    exists, comment = (bool(row[0]), row[1]) if row else (False, None)
+    if not exists:
+        return 0
+    if comment is None:
+        raise HistoryError(
+            f"{schema}.history exists but was not created by pgshift (or its comment was removed).",
+            "Use another schema for pgshift's tables (--schema / PGSHIFT_SCHEMA), or restore "
+            f"the comment: COMMENT ON TABLE {schema}.history IS '{FORMAT_PREFIX}1'.",
+        )
+    if not str(comment).startswith(FORMAT_PREFIX):
+        raise HistoryError(f"{schema}.history has an unexpected comment: {comment!r}.")
+    return int(str(comment)[len(FORMAT_PREFIX) :])
+
+
+def ensure(conn: psycopg.Connection[Any], schema: str) -> bool:
+    """Create or upgrade pgshift's tables; call with the migration lock held.
+
+    Returns True when something was created or upgraded.
+    """
+    current = installed_format(conn, schema)
+    if current > FORMAT:
+        raise HistoryError(
+            f"{schema}.history is format {current}, newer than this pgshift knows ({FORMAT}).",
+            "Upgrade pgshift to the version that wrote it.",
+        )
+    if current == FORMAT:
+        return False
+    with conn.transaction():
+        for step in STEPS[current:]:
+            conn.execute(sql.SQL(step).format(**_names(schema)))
+        conn.execute(
+            sql.SQL("COMMENT ON TABLE {schema}.history IS {comment}").format(
+                comment=sql.Literal(f"{FORMAT_PREFIX}{FORMAT}"), **_names(schema)
+            )
+        )
+    return True
+
+
+def read(conn: psycopg.Connection[Any], schema: str) -> tuple[Applied, ...]:
+    """Every history row, in the order applied."""
+    rows = conn.execute(
+        sql.SQL(
+            "SELECT version, slug, kind, checksum, applied_at, duration, applied_by, "
+            "pgshift_version FROM {schema}.history ORDER BY id"
+        ).format(**_names(schema))
+    ).fetchall()
+    return tuple(Applied(*row) for row in rows)
+
+
+def read_journal(conn: psycopg.Connection[Any], schema: str) -> tuple[JournalEntry, ...]:
+    """Completed statements of no-transaction migrations that have not finished."""
+    rows = conn.execute(
+        sql.SQL(
+            "SELECT version, checksum, statement, line, digest FROM {schema}.journal "
+            "ORDER BY version, statement"
+        ).format(**_names(schema))
+    ).fetchall()
+    return tuple(JournalEntry(*row) for row in rows)
+
+
+def record_query(schema: str) -> sql.Composed:
+    """INSERT of a history row and its log line, in one statement.
+
+    Parameters: version, slug, kind, checksum, duration seconds, pgshift version, action, pid.
+    """
+    return sql.SQL(
+        "WITH h AS (INSERT INTO {schema}.history "
+        "(version, slug, kind, checksum, duration, pgshift_version) "
+        "VALUES (%(version)s, %(slug)s, %(kind)s, %(checksum)s, "
+        "make_interval(secs => %(seconds)s), %(pgshift)s) RETURNING 1) "
+        "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
+        "SELECT %(action)s, %(version)s, %(slug)s, %(checksum)s, %(pid)s, %(pgshift)s FROM h"
+    ).format(**_names(schema))
+
+
+def forget_query(schema: str, repeatable: bool) -> sql.Composed:
+    """DELETE of a history row (by version, or by slug for repeatables) plus its log line.
+
+    Parameters: version, slug, action, pid, pgshift.
+    """
+    where = "kind = 'repeatable' AND slug = %(slug)s" if repeatable else "version = %(version)s"
+    return sql.SQL(
+        "WITH h AS (DELETE FROM {schema}.history WHERE "
+        + where
+        + " RETURNING version, slug, checksum) "
+        "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
+        "SELECT %(action)s, version, slug, checksum, %(pid)s, %(pgshift)s FROM h"
+    ).format(**_names(schema))
+
+
+def set_checksum(
+    conn: psycopg.Connection[Any],
+    schema: str,
+    changes: Iterable[tuple[str | None, str, str]],
+    *,
+    pid: int,
+    pgshift_version: str,
+) -> None:
+    """Accept new checksums: ``(version, slug, checksum)`` each; logged as ``repair``."""
+    query = sql.SQL(
+        "WITH h AS (UPDATE {schema}.history SET checksum = %(checksum)s "
+        "WHERE (version = %(version)s) OR (%(version)s::text IS NULL AND kind = 'repeatable' "
+        "AND slug = %(slug)s) RETURNING version, slug) "
+        "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
+        "SELECT 'repair', version, slug, %(checksum)s, %(pid)s, %(pgshift)s FROM h"
+    ).format(**_names(schema))
+    with conn.cursor() as cur:
+        for version, slug, checksum in changes:
+            cur.execute(
+                query,
+                {
+                    "version": version,
+                    "slug": slug,
+                    "checksum": checksum,
+                    "pid": pid,
+                    "pgshift": pgshift_version,
+                },
+            )
+
+
+def journal_query(schema: str) -> sql.Composed:
+    """INSERT of one journal row: version, checksum, statement index, line, digest."""
+    return sql.SQL(
+        "INSERT INTO {schema}.journal (version, checksum, statement, line, digest) "
+        "VALUES (%s, %s, %s, %s, %s)"
+    ).format(**_names(schema))
+
+
+def clear_journal_query(schema: str) -> sql.Composed:
+    """DELETE of a migration's journal rows (once its history row is written)."""
+    return sql.SQL("DELETE FROM {schema}.journal WHERE version = %s").format(**_names(schema))

@@ -1,0 +1,137 @@
+"""The migration lock: a session-level advisory lock, polled, never blocking.
+
+``pg_advisory_lock`` would block inside the server, and a blocked session
+deadlocks with a ``CREATE INDEX CONCURRENTLY`` run by the holder; so the lock is
+polled with ``pg_try_advisory_lock`` from a connection of its own that stays idle,
+in autocommit, holding no snapshot. Its key is derived from the history table's
+name, so two projects with different schemas in one database do not contend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pgshift.errors import LockTimeout
+
+if TYPE_CHECKING:
+    import psycopg
+
+log = logging.getLogger(__name__)
+
+
+def lock_key(schema: str) -> int:
+    """A signed 64-bit key for ``<schema>.history``, the same in every pgshift process."""
+    digest = hashlib.sha256(f"pgshift:{schema}.history".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds the lock, as ``pg_stat_activity`` sees it."""
+
+    pid: int
+    application: str
+    user: str
+    client: str | None
+    since: datetime | None
+    state: str | None
+
+    def describe(self) -> str:
+        """``pid 123 (pgshift, user app, from 10.0.0.5, since 12:00:01)``."""
+        parts = [self.application or "no application name", f"user {self.user}"]
+        if self.client:
+            parts.append(f"from {self.client}")
+        if self.since:
+            parts.append(f"connected since {self.since:%Y-%m-%d %H:%M:%S%z}")
+        return f"pid {self.pid} ({', '.join(parts)})"
+
+
+_HOLDER_SQL = """
+SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''),
+       host(a.client_addr), a.backend_start, a.state
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.database = (
+        SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = ((%(key)s >> 32) & 4294967295)::oid
+  AND l.objid = (%(key)s & 4294967295)::oid
+  AND l.objsubid = 1
+LIMIT 1
+"""
+
+
+def holder(conn: psycopg.Connection[Any], key: int) -> Holder | None:
+    """The session holding the advisory lock ``key``, if any."""
+    row = conn.execute(_HOLDER_SQL, {"key": key}).fetchone()
+    return Holder(*row) if row else None
+
+
+class AdvisoryLock:
+    """Hold the migration lock on ``conn`` (its own, autocommit connection) for a run."""
+
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        schema: str,
+        *,
+        wait: float,
+        on_wait: Callable[[Holder | None], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.key = lock_key(schema)
+        self.wait = wait
+        self.on_wait = on_wait
+        self.held = False
+
+    def _try(self) -> bool:
+        row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        return bool(row and row[0])
+
+    def acquire(self) -> None:
+        """Poll until the lock is ours, or raise :class:`LockTimeout` after ``wait`` seconds."""
+        if self.conn.info.server_version >= 140000:
+            # A runner killed mid-statement then loses its session (and lock) within seconds.
+            self.conn.execute("SET client_connection_check_interval = '2s'")
+        deadline = time.monotonic() + self.wait
+        delay = 0.05
+        reported = False
+        while not self._try():
+            if not reported:
+                reported = True
+                who = holder(self.conn, self.key)
+                log.info("waiting for the migration lock held by %s", who and who.describe())
+                if self.on_wait is not None:
+                    self.on_wait(who)
+            if time.monotonic() >= deadline:
+                who = holder(self.conn, self.key)
+                held_by = who.describe() if who else "a session that has since gone"
+                raise LockTimeout(
+                    f"waited {self.wait:g}s for the migration lock; it is held by {held_by}.",
+                    "Another pgshift is migrating this database. Wait for it to finish, raise "
+                    "--lock-wait, or, if that session is stuck, end it with "
+                    f"SELECT pg_terminate_backend({who.pid if who else 'pid'}).",
+                )
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
+            delay = min(delay * 1.5, 0.5)
+        self.held = True
+
+    def release(self) -> None:
+        """Give the lock back (closing the connection would too)."""
+        if self.held and not self.conn.closed:
+            try:
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+            except Exception:  # the session is gone, and the lock with it
+                log.debug("advisory unlock failed; the session is gone", exc_info=True)
+        self.held = False
+
+    def __enter__(self) -> AdvisoryLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,429 @@
+"""Apply and revert migrations on a connection the caller has locked.
+
+A migration and its history row commit in one transaction. A ``no-transaction``
+migration runs statement by statement; each completed statement is journaled
+(in the same transaction as the statement when it can run in one), so a run
+that dies part-way resumes after the last completed statement.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from pgshift import history
+from pgshift.discovery import Migration, Section
+from pgshift.errors import MigrationError, PgshiftError
+from pgshift.statements import Statement, check_runnable, split
+
+if TYPE_CHECKING:
+    import psycopg
+
+# Test hook: SIGKILL this process after the Nth statement sent by the runner, to
+# prove that a run killed anywhere can be finished by the next one.
+CRASH_AFTER_ENV = "_PGSHIFT_CRASH_AFTER"
+
+_STATE_HINTS = {
+    "42P07": "The object already exists. Was it created by hand, or by the script pgshift "
+    "replaces? For a database built before pgshift, record what is there with "
+    "'pgshift baseline VERSION'; otherwise write the migration against the current schema.",
+    "42701": "The column already exists. If it was added by hand or by an earlier script, "
+    "record that with 'pgshift baseline', or drop the ADD COLUMN from this migration.",
+    "42P01": "The table does not exist at this point. Is it created by an earlier migration "
+    "(check the version order with 'pgshift status'), and spelled the same?",
+    "42703": "The column does not exist at this point: check its name and the migration order.",
+    "42704": "The object does not exist at this point: check its name and the migration order.",
+    "55P03": "A lock could not be taken in time: another session holds it. Retry when the "
+    "blocking transaction has ended.",
+    "57014": "The statement ran past its statement_timeout.",
+    "25001": "This statement cannot run inside a transaction: put it in a migration of its "
+    "own marked '-- pgshift:no-transaction'.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Progress of a run, for whoever shows it: the library never prints."""
+
+    kind: str  # "start", "done", "resume", "revert", "reverted", "note"
+    message: str
+    migration: Migration | None = None
+    index: int = 0
+    total: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A migration that ran: how long it took and how many statements it sent."""
+
+    migration: Migration
+    seconds: float
+    statements: int
+    resumed_at: int = 0
+
+
+def _load_python(path: Path) -> Any:
+    name = f"pgshift_migration_{abs(hash(str(path)))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise MigrationError(f"{path}: cannot be loaded as a Python module.", path=path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise _python_error(path, exc, "while loading") from exc
+    return module
+
+
+def _python_error(path: Path, exc: BaseException, when: str) -> MigrationError:
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename) == path:
+            line = frame.lineno
+    state = getattr(exc, "sqlstate", None)
+    where = f"{path}:{line}" if line else str(path)
+    return MigrationError(
+        f"{where}: {type(exc).__name__} {when}: {exc}".rstrip(),
+        _STATE_HINTS.get(state or "", "Fix the migration; its transaction was rolled back."),
+        path=path,
+        line=line,
+        sqlstate=state,
+    )
+
+
+class Runner:
+    """Runs migrations on ``conn`` (autocommit; transactions are explicit)."""
+
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        schema: str,
+        *,
+        pgshift_version: str,
+        lock_timeout: float | None = None,
+        statement_timeout: float | None = None,
+    ) -> None:
+        self.conn = conn
+        self.schema = schema
+        self.pgshift_version = pgshift_version
+        self.lock_timeout = lock_timeout
+        self.statement_timeout = statement_timeout
+        self._record = history.record_query(schema)
+        self._journal = history.journal_query(schema)
+        self._clear = history.clear_journal_query(schema)
+        self._forget_repeatable = history.forget_query(schema, True)
+        self._sent = 0
+        crash = os.environ.get(CRASH_AFTER_ENV)
+        self._crash_after = int(crash) if crash else None
+
+    # -- execution ---------------------------------------------------------------
+
+    def _exec(self, query: Any, params: Any = None) -> None:
+        self.conn.execute(query, params, prepare=False)
+        self._sent += 1
+        if self._crash_after is not None and self._sent >= self._crash_after:
+            sys.stdout.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def _run_statement(self, statement: Statement, section: Section) -> None:
+        import psycopg
+
+        try:
+            self._exec(statement.sql)
+        except psycopg.Error as exc:
+            raise self._statement_error(exc, statement, section) from exc
+
+    def _statement_error(
+        self, exc: Exception, statement: Statement, section: Section
+    ) -> MigrationError:
+        import psycopg
+
+        diag = getattr(exc, "diag", None)
+        state = getattr(exc, "sqlstate", None)
+        line = statement.line
+        position = getattr(diag, "statement_position", None)
+        if position:
+            line += statement.sql[: int(position) - 1].count("\n")
+        primary = (getattr(diag, "message_primary", None) or str(exc)).strip()
+        detail = getattr(diag, "message_detail", None)
+        server_hint = getattr(diag, "message_hint", None)
+        excerpt = "\n".join("    " + x for x in statement.sql.splitlines()[:8])
+        lost = isinstance(exc, psycopg.OperationalError) and self.conn.broken
+        message = f"{section.path}:{line}: {primary}"
+        if detail:
+            message += f"\n  detail: {detail}"
+        message += f"\n{excerpt}"
+        if state:
+            message += f"\n  SQLSTATE {state}"
+        hint = _STATE_HINTS.get(state or "", "")
+        if lost:
+            hint = "The connection to the server was lost; the server rolled the transaction back."
+        if server_hint:
+            hint = f"server hint: {server_hint.rstrip('.')}. {hint}".strip()
+        return MigrationError(
+            message,
+            hint
+            or "Fix the migration; its transaction was rolled back and nothing of it was kept.",
+            path=section.path,
+            line=line,
+            statement=statement.sql,
+            sqlstate=state,
+        )
+
+    def _settings(self, migration: Migration) -> list[sql.Composed]:
+        result = []
+        lock = migration.directives.lock_timeout or self.lock_timeout
+        stmt = migration.directives.statement_timeout or self.statement_timeout
+        local = "LOCAL " if migration.directives.transaction else ""
+        if lock is not None:
+            result.append(
+                sql.SQL("SET " + local + "lock_timeout = {}").format(
+                    sql.Literal(f"{round(lock * 1000)}ms")
+                )
+            )
+        if stmt is not None:
+            result.append(
+                sql.SQL("SET " + local + "statement_timeout = {}").format(
+                    sql.Literal(f"{round(stmt * 1000)}ms")
+                )
+            )
+        return result
+
+    def _params(self, migration: Migration, seconds: float, action: str) -> dict[str, Any]:
+        return {
+            "version": migration.version,
+            "slug": migration.slug,
+            "kind": migration.kind,
+            "checksum": migration.checksum,
+            "seconds": seconds,
+            "pgshift": self.pgshift_version,
+            "action": action,
+            "pid": os.getpid(),
+        }
+
+    # -- preparation (before anything runs) --------------------------------------
+
+    @staticmethod
+    def prepare(migration: Migration, *, down: bool = False) -> tuple[Statement, ...]:
+        """Parse and check a SQL migration's statements; raise before anything runs."""
+        section = migration.down if down else migration.up
+        if section is None:
+            return ()
+        statements = split(section)
+        check_runnable(statements, migration.directives.transaction, section)
+        return statements
+
+    # -- apply -------------------------------------------------------------------
+
+    def apply(
+        self, migration: Migration, statements: tuple[Statement, ...], resume_at: int = 0
+    ) -> RunResult:
+        """Run one migration and record it; raise :class:`MigrationError` on failure."""
+        started = time.perf_counter()
+        if migration.language == "python":
+            self._apply_python(migration, started)
+        elif migration.directives.transaction:
+            assert migration.up is not None
+            with self.conn.transaction():
+                for setting in self._settings(migration):
+                    self._exec(setting)
+                for statement in statements:
+                    self._run_statement(statement, migration.up)
+                self._record_applied(migration, started)
+            if any(s.session_setting for s in statements):
+                self._exec("RESET ALL")
+        else:
+            self._apply_journaled(migration, statements, resume_at, started)
+        return RunResult(migration, time.perf_counter() - started, len(statements), resume_at)
+
+    def _record_applied(self, migration: Migration, started: float) -> None:
+        if migration.kind == "repeatable":  # a re-run replaces the row of the last run
+            self._exec(self._forget_repeatable, self._params(migration, 0.0, "rerun"))
+        self._exec(self._record, self._params(migration, time.perf_counter() - started, "apply"))
+
+    def _apply_python(self, migration: Migration, started: float) -> None:
+        module = _load_python(migration.path)
+        if migration.directives.transaction:
+            with self.conn.transaction():
+                for setting in self._settings(migration):
+                    self._exec(setting)
+                self._call(module.up, migration.path)
+                self._record_applied(migration, started)
+        else:
+            self._call(module.up, migration.path)
+            with self.conn.transaction():
+                self._record_applied(migration, started)
+        self._exec("RESET ALL")
+
+    def _call(self, function: Callable[[Any], Any], path: Path) -> None:
+        try:
+            function(self.conn)
+        except PgshiftError:
+            raise
+        except Exception as exc:
+            raise _python_error(path, exc, "in the migration") from exc
+
+    def _index_state(self, statement: Statement) -> bool | None:
+        """For ``CREATE INDEX CONCURRENTLY name``: None if absent, else whether it is valid."""
+        row = self.conn.execute(
+            "SELECT i.indisvalid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid "
+            "WHERE c.relname = %s "
+            "AND c.relnamespace = ANY (current_schemas(false)::regnamespace[]) "
+            "LIMIT 1",
+            (statement.concurrent_index,),
+        ).fetchone()
+        return None if row is None else bool(row[0])
+
+    def _drop_invalid(self, statement: Statement) -> None:
+        self._exec(
+            sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
+                sql.Identifier(statement.concurrent_index or "")
+            )
+        )
+
+    def _apply_journaled(
+        self,
+        migration: Migration,
+        statements: tuple[Statement, ...],
+        resume_at: int,
+        started: float,
+    ) -> None:
+        import psycopg
+
+        section = migration.up
+        assert section is not None
+        for setting in self._settings(migration):
+            self._exec(setting)
+        for index, statement in enumerate(statements, start=1):
+            if index <= resume_at:
+                if statement.session_setting:  # the dead session's settings died with it
+                    self._run_statement(statement, section)
+                continue
+            journal = (
+                migration.version,
+                migration.checksum,
+                index,
+                statement.line,
+                statement.digest,
+            )
+            if not statement.outside_transaction:
+                with self.conn.transaction():
+                    self._run_statement(statement, section)
+                    self._exec(self._journal, journal)
+                continue
+            first_after_crash = resume_at and index == resume_at + 1
+            if statement.concurrent_index and first_after_crash:
+                state = self._index_state(statement)
+                if state is True:  # built, then the runner died before journaling it
+                    self._exec(self._journal, journal)
+                    continue
+                if state is False:
+                    self._drop_invalid(statement)
+            try:
+                self._run_statement(statement, section)
+            except MigrationError as exc:
+                if statement.concurrent_drop and first_after_crash and exc.sqlstate == "42704":
+                    self._exec(self._journal, journal)  # dropped before the crash
+                    continue
+                if statement.concurrent_index and not self.conn.broken:
+                    try:
+                        if self._index_state(statement) is False:
+                            self._drop_invalid(statement)
+                            exc.hint += (
+                                f" The INVALID index {statement.concurrent_index} that the "
+                                "failed build left behind was dropped."
+                            )
+                    except psycopg.Error:
+                        exc.hint += (
+                            f" The failed build may have left an INVALID index "
+                            f"{statement.concurrent_index}: drop it with DROP INDEX "
+                            "CONCURRENTLY before retrying."
+                        )
+                done = index - 1
+                exc.message += (
+                    f"\n  This no-transaction migration stopped at statement {index} of "
+                    f"{len(statements)}; statements 1-{done} ran and stay applied (journaled)."
+                    if done
+                    else f"\n  This no-transaction migration stopped at its first statement "
+                    f"(of {len(statements)})."
+                )
+                exc.hint += " Fix the cause and run migrate again: it resumes at that statement."
+                raise
+            self._exec(self._journal, journal)
+        with self.conn.transaction():
+            self._record_applied(migration, started)
+            self._exec(self._clear, (migration.version,))
+        self._exec("RESET ALL")
+
+    # -- revert ------------------------------------------------------------------
+
+    def revert(self, migration: Migration, statements: tuple[Statement, ...]) -> RunResult:
+        """Run a migration's down part and forget it in history, in one transaction."""
+        started = time.perf_counter()
+        forget = history.forget_query(self.schema, migration.kind == "repeatable")
+        params = self._params(migration, 0.0, "revert")
+        if migration.language == "python":
+            module = _load_python(migration.path)
+            if migration.directives.transaction:
+                with self.conn.transaction():
+                    self._call(module.down, migration.path)
+                    self._exec(forget, params)
+            else:
+                self._call(module.down, migration.path)
+                self._exec(forget, params)
+        else:
+            assert migration.down is not None
+            if migration.directives.transaction:
+                with self.conn.transaction():
+                    for setting in self._settings(migration):
+                        self._exec(setting)
+                    for statement in statements:
+                        self._run_statement(statement, migration.down)
+                    self._exec(forget, params)
+            else:
+                for setting in self._settings(migration):
+                    self._exec(setting)
+                for statement in statements:
+                    self._run_statement(statement, migration.down)
+                self._exec(forget, params)
+        self._exec("RESET ALL")
+        return RunResult(migration, time.perf_counter() - started, len(statements))
+
+    # -- dry run -------------------------------------------------------------------
+
+    def render(self, migration: Migration, statements: tuple[Statement, ...]) -> str:
+        """The exact SQL ``apply`` would send for ``migration``, as a script."""
+        lines = [f"-- {migration.name}"]
+        transactional = migration.directives.transaction
+        if migration.language == "python":
+            lines.append(f"-- (Python migration: up(conn) in {migration.path})")
+        if transactional:
+            lines.append("BEGIN;")
+        lines.extend(s.as_string(self.conn) + ";" for s in self._settings(migration))
+        lines.extend(f"{s.sql};" for s in statements)
+        record = sql.SQL(
+            "INSERT INTO {}.history (version, slug, kind, checksum, pgshift_version) "
+            "VALUES ({}, {}, {}, {}, {});"
+        ).format(
+            sql.Identifier(self.schema),
+            sql.Literal(migration.version),
+            sql.Literal(migration.slug),
+            sql.Literal(migration.kind),
+            sql.Literal(migration.checksum),
+            sql.Literal(self.pgshift_version),
+        )
+        lines.append(record.as_string(self.conn))
+        if transactional:
+            lines.append("COMMIT;")
+        return "\n".join(lines)

@@ -1,0 +1,172 @@
+"""SQL split into statements with line numbers, by PostgreSQL's own parser (pglast).
+
+Each statement keeps the line it starts on, so a failure can say ``file:line``,
+and a few facts the runner needs: must it run outside a transaction block
+(``CREATE INDEX CONCURRENTLY``, ``VACUUM``, ...), does it change session settings,
+does it build or drop a named index concurrently (so a crashed run can resume).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from pgshift.discovery import Section
+from pgshift.errors import SqlError
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement of a migration file."""
+
+    sql: str
+    line: int
+    node: str
+    outside_transaction: bool = False
+    transaction_control: bool = False
+    session_setting: bool = False
+    concurrent_index: str | None = None
+    concurrent_drop: bool = False
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the statement's text, kept in the journal."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
+
+
+def _classify(stmt: object) -> dict[str, Any]:
+    from pglast import ast
+
+    facts: dict[str, Any] = {}
+    if isinstance(stmt, ast.TransactionStmt):
+        facts["transaction_control"] = True
+    elif isinstance(stmt, ast.IndexStmt) and stmt.concurrent:
+        facts["outside_transaction"] = True
+        facts["concurrent_index"] = stmt.idxname
+    elif isinstance(stmt, ast.DropStmt) and stmt.concurrent:
+        facts["outside_transaction"] = True
+        facts["concurrent_drop"] = True
+    elif isinstance(stmt, ast.ReindexStmt):
+        params = stmt.params or ()
+        if any(getattr(p, "defname", None) == "concurrently" for p in params):
+            facts["outside_transaction"] = True
+    elif (isinstance(stmt, ast.VacuumStmt) and stmt.is_vacuumcmd) or isinstance(
+        stmt,
+        ast.CreatedbStmt
+        | ast.DropdbStmt
+        | ast.CreateTableSpaceStmt
+        | ast.DropTableSpaceStmt
+        | ast.AlterSystemStmt
+        | ast.CreateSubscriptionStmt
+        | ast.DropSubscriptionStmt,
+    ):
+        facts["outside_transaction"] = True
+    elif isinstance(stmt, ast.AlterTableStmt):
+        for cmd in stmt.cmds or ():
+            partition = getattr(cmd, "def_", None)
+            if isinstance(partition, ast.PartitionCmd) and partition.concurrent:
+                facts["outside_transaction"] = True
+    elif (isinstance(stmt, ast.VariableSetStmt) and not stmt.is_local) or isinstance(
+        stmt, ast.DiscardStmt
+    ):
+        facts["session_setting"] = True
+    return facts
+
+
+def split(section: Section) -> tuple[Statement, ...]:
+    """The statements of ``section``, each with its line in the file.
+
+    Raises :class:`SqlError` for a syntax error, a psql meta-command or
+    ``COPY ... FROM STDIN``, naming ``file:line``.
+    """
+    from pglast import ast, parser
+
+    text = section.sql
+    starts = _line_starts(text)
+
+    def line_of(offset: int) -> int:
+        return section.first_line + bisect.bisect_right(starts, offset) - 1
+
+    try:
+        raw = parser.parse_sql(text)
+    except parser.ParseError as exc:
+        offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        line = line_of(max(offset - 1, 0))
+        source = text.split("\n")[line - section.first_line] if text else ""
+        for index, candidate in enumerate(text.split("\n")):
+            if candidate.lstrip().startswith("\\"):
+                meta_line = section.first_line + index
+                raise SqlError(
+                    f"{section.path}:{meta_line}: psql meta-command "
+                    f"{candidate.strip().split()[0]!r} in a migration.",
+                    "pgshift sends SQL to the server itself; psql commands such as \\i, \\copy "
+                    "or \\set are not SQL. Inline the included SQL, or use a Python migration.",
+                    path=section.path,
+                    line=meta_line,
+                ) from exc
+        raise SqlError(
+            f"{section.path}:{line}: syntax error: {exc.args[0]}.\n    {source.strip()}",
+            "Fix the SQL; nothing has been run.",
+            path=section.path,
+            line=line,
+        ) from exc
+
+    statements: list[Statement] = []
+    for item in raw:
+        location = item.stmt_location or 0
+        length = item.stmt_len or (len(text) - location)
+        sql = text[location : location + length].strip()
+        line = line_of(location)
+        stmt = item.stmt
+        if isinstance(stmt, ast.CopyStmt) and stmt.filename is None and stmt.is_from:
+            raise SqlError(
+                f"{section.path}:{line}: COPY ... FROM STDIN needs data from a client.",
+                "Use INSERT statements, or a Python migration that copies with "
+                "conn.cursor().copy().",
+                path=section.path,
+                line=line,
+            )
+        facts = _classify(stmt)
+        statements.append(Statement(sql=sql, line=line, node=type(stmt).__name__, **facts))
+    if not statements:
+        raise SqlError(
+            f"{section.path}:{section.first_line}: no SQL statement found.",
+            "Write the SQL of the migration, or delete the file.",
+            path=section.path,
+            line=section.first_line,
+        )
+    return tuple(statements)
+
+
+def check_runnable(statements: tuple[Statement, ...], transaction: bool, section: Section) -> None:
+    """Refuse, before anything runs, what cannot work in this migration's mode."""
+    for statement in statements:
+        where = f"{section.path}:{statement.line}"
+        if statement.transaction_control:
+            raise SqlError(
+                f"{where}: transaction control ({statement.sql.split()[0].upper()}) "
+                "in a migration.",
+                "pgshift runs each migration in a transaction of its own (or, with "
+                "-- pgshift:no-transaction, statement by statement). Remove BEGIN/COMMIT.",
+                path=section.path,
+                line=statement.line,
+            )
+        if transaction and statement.outside_transaction:
+            raise SqlError(
+                f"{where}: this statement cannot run inside a transaction block.\n"
+                f"    {statement.sql.splitlines()[0]}",
+                "Put it in a migration of its own whose first line is '-- pgshift:no-transaction'.",
+                path=section.path,
+                line=statement.line,
+            )
