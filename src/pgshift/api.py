@@ -154,6 +154,9 @@ def _session(
             # The work runs on a second connection: the lock's session must hold no
             # snapshot, or a CREATE INDEX CONCURRENTLY would wait for it.
             work = conn()
+            if work.info.server_version >= 140000:
+                # A killed runner's half-done transaction then ends within seconds.
+                work.execute("SET client_connection_check_interval = '2s'")
             try:
                 history.ensure(work, settings.schema)
                 yield _Session(settings, url, work, [note] if note else [])
