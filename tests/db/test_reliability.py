@@ -224,7 +224,8 @@ def test_third_statement_failing_leaves_no_trace(db_url: str, tmp_path: Path) ->
     with pytest.raises(MigrationError) as failure:
         migrate(db_url, directory=folder)
     error = failure.value
-    assert error.path is not None and error.path.name == "0002_bad.sql"
+    assert error.path is not None
+    assert error.path.name == "0002_bad.sql"
     assert error.line == 4
     assert error.sqlstate == "42P01"
     assert "0002_bad.sql:4" in error.message
