@@ -22,8 +22,9 @@ from pgshift.connection import connect, describe
 from pgshift.discovery import Migration, discover
 from pgshift.errors import HistoryError, PgshiftError
 from pgshift.locking import AdvisoryLock, Holder
-from pgshift.plan import Status, compute_status, down_plan, make_plan
+from pgshift.plan import Status, Step, compute_status, down_plan, make_plan
 from pgshift.runner import Event, Runner, RunResult
+from pgshift.statements import Statement
 from pgshift.version import __version__
 
 if TYPE_CHECKING:
@@ -225,30 +226,45 @@ def migrate(
                 notes=tuple(session.notes),
             )
         results: list[RunResult] = []
-        total = len(prepared)
-        for index, (step, statements) in enumerate(prepared, start=1):
-            migration = step.migration
-            if step.resume_at:
-                _emit(
-                    on_event,
-                    Event(
-                        "resume",
-                        f"resuming {migration.name} after statement {step.resume_at}",
-                        migration,
-                        index,
-                        total,
-                    ),
-                )
-            _emit(on_event, Event("start", migration.name, migration, index, total))
-            result = runner.apply(migration, statements, step.resume_at)
-            results.append(result)
-            _emit(on_event, Event("done", migration.name, migration, index, total, result.seconds))
+        try:
+            _apply_all(runner, prepared, results, on_event)
+        except BaseException:
+            if results and not session.conn.broken:
+                runner.flush()  # what did apply stays applied, durably
+            raise
         return MigrateResult(
             session.target,
             applied=tuple(results),
             planned=tuple(s.migration for s in steps),
             notes=tuple(session.notes),
         )
+
+
+def _apply_all(
+    runner: Runner,
+    prepared: list[tuple[Step, tuple[Statement, ...]]],
+    results: list[RunResult],
+    on_event: EventHandler | None,
+) -> None:
+    """Apply the prepared steps in order; only the last commit waits for the disk."""
+    total = len(prepared)
+    for index, (step, statements) in enumerate(prepared, start=1):
+        migration = step.migration
+        if step.resume_at:
+            _emit(
+                on_event,
+                Event(
+                    "resume",
+                    f"resuming {migration.name} after statement {step.resume_at}",
+                    migration,
+                    index,
+                    total,
+                ),
+            )
+        _emit(on_event, Event("start", migration.name, migration, index, total))
+        result = runner.apply(migration, statements, step.resume_at, durable=index == total)
+        results.append(result)
+        _emit(on_event, Event("done", migration.name, migration, index, total, result.seconds))
 
 
 def status(

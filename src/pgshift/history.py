@@ -164,34 +164,63 @@ def read_journal(conn: psycopg.Connection[Any], schema: str) -> tuple[JournalEnt
     return tuple(JournalEntry(*row) for row in rows)
 
 
-def record_query(schema: str) -> sql.Composed:
-    """INSERT of a history row and its log line, in one statement.
+_RECORD = (
+    "WITH h AS (INSERT INTO {schema}.history "
+    "(version, slug, kind, checksum, duration, pgshift_version) "
+    "VALUES ({version}, {slug}, {kind}, {checksum}, "
+    "make_interval(secs => {seconds}), {pgshift}) RETURNING 1) "
+    "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
+    "SELECT {action}, {version}, {slug}, {checksum}, {pid}, {pgshift} FROM h"
+)
+RECORD_KEYS = ("version", "slug", "kind", "checksum", "seconds", "pgshift", "action", "pid")
 
-    Parameters: version, slug, kind, checksum, duration seconds, pgshift version, action, pid.
-    """
-    return sql.SQL(
-        "WITH h AS (INSERT INTO {schema}.history "
-        "(version, slug, kind, checksum, duration, pgshift_version) "
-        "VALUES (%(version)s, %(slug)s, %(kind)s, %(checksum)s, "
-        "make_interval(secs => %(seconds)s), %(pgshift)s) RETURNING 1) "
-        "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
-        "SELECT %(action)s, %(version)s, %(slug)s, %(checksum)s, %(pid)s, %(pgshift)s FROM h"
-    ).format(**_names(schema))
+
+def record_query(schema: str) -> sql.Composed:
+    """INSERT of a history row and its log line, in one statement, with named parameters:
+    version, slug, kind, checksum, seconds, pgshift, action, pid."""
+    return sql.SQL(_RECORD).format(
+        **_names(schema), **{key: sql.Placeholder(key) for key in RECORD_KEYS}
+    )
+
+
+def record_literal(schema: str, values: dict[str, Any]) -> sql.Composed:
+    """The same INSERT with its values inlined, to send in one message with other SQL."""
+    return sql.SQL(_RECORD).format(
+        **_names(schema), **{key: sql.Literal(values[key]) for key in RECORD_KEYS}
+    )
+
+
+_FORGET = (
+    "WITH h AS (DELETE FROM {schema}.history WHERE {where} RETURNING version, slug, checksum) "
+    "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
+    "SELECT {action}, version, slug, checksum, {pid}, {pgshift} FROM h"
+)
+
+
+def _forget(schema: str, repeatable: bool, value: Any) -> sql.Composed:
+    where = (
+        sql.SQL("kind = 'repeatable' AND slug = {}").format(value("slug"))
+        if repeatable
+        else sql.SQL("version = {}").format(value("version"))
+    )
+    return sql.SQL(_FORGET).format(
+        **_names(schema),
+        where=where,
+        **{key: value(key) for key in ("action", "pid", "pgshift")},
+    )
 
 
 def forget_query(schema: str, repeatable: bool) -> sql.Composed:
     """DELETE of a history row (by version, or by slug for repeatables) plus its log line.
 
-    Parameters: version, slug, action, pid, pgshift.
+    Named parameters: version, slug, action, pid, pgshift.
     """
-    where = "kind = 'repeatable' AND slug = %(slug)s" if repeatable else "version = %(version)s"
-    return sql.SQL(
-        "WITH h AS (DELETE FROM {schema}.history WHERE "
-        + where
-        + " RETURNING version, slug, checksum) "
-        "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
-        "SELECT %(action)s, version, slug, checksum, %(pid)s, %(pgshift)s FROM h"
-    ).format(**_names(schema))
+    return _forget(schema, repeatable, sql.Placeholder)
+
+
+def forget_literal(schema: str, repeatable: bool, values: dict[str, Any]) -> sql.Composed:
+    """:func:`forget_query` with its values inlined."""
+    return _forget(schema, repeatable, lambda key: sql.Literal(values[key]))
 
 
 def set_checksum(

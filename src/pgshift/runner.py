@@ -9,6 +9,7 @@ that dies part-way resumes after the last completed statement.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import signal
 import sys
@@ -28,6 +29,8 @@ from pgshift.statements import Statement, check_runnable, split
 
 if TYPE_CHECKING:
     import psycopg
+
+log = logging.getLogger(__name__)
 
 # Test hook: SIGKILL this process after the Nth statement sent by the runner, to
 # prove that a run killed anywhere can be finished by the next one.
@@ -136,16 +139,35 @@ class Runner:
             sys.stdout.flush()
             os.kill(os.getpid(), signal.SIGKILL)
 
-    def _run_statement(self, statement: Statement, section: Section) -> None:
+    def _run_statement(self, statement: Statement, section: Section, prefix: str = "") -> None:
         import psycopg
 
         try:
-            self._exec(statement.sql)
+            self._exec(prefix + statement.sql)
         except psycopg.Error as exc:
-            raise self._statement_error(exc, statement, section) from exc
+            raise self._statement_error(exc, statement, section, len(prefix)) from exc
+
+    def _rollback(self) -> None:
+        from psycopg.pq import TransactionStatus
+
+        if self.conn.closed or self.conn.broken:
+            return
+        if self.conn.info.transaction_status != TransactionStatus.IDLE:
+            try:
+                self.conn.execute("ROLLBACK")
+            except Exception:  # the session is gone; the server rolled back
+                log.debug("rollback failed", exc_info=True)
+
+    def flush(self) -> None:
+        """Make every commit of this run durable (see ``durable`` in :meth:`apply`).
+
+        A synchronous commit of a transaction that has an id flushes the WAL up to
+        it, and with it every earlier asynchronous commit.
+        """
+        self.conn.execute("BEGIN; SELECT txid_current(); COMMIT")
 
     def _statement_error(
-        self, exc: Exception, statement: Statement, section: Section
+        self, exc: Exception, statement: Statement, section: Section, skip: int = 0
     ) -> MigrationError:
         import psycopg
 
@@ -153,8 +175,8 @@ class Runner:
         state = getattr(exc, "sqlstate", None)
         line = statement.line
         position = getattr(diag, "statement_position", None)
-        if position:
-            line += statement.sql[: int(position) - 1].count("\n")
+        if position and int(position) > skip:
+            line += statement.sql[: int(position) - 1 - skip].count("\n")
         primary = (getattr(diag, "message_primary", None) or str(exc)).strip()
         detail = getattr(diag, "message_detail", None)
         server_hint = getattr(diag, "message_hint", None)
@@ -227,25 +249,85 @@ class Runner:
     # -- apply -------------------------------------------------------------------
 
     def apply(
-        self, migration: Migration, statements: tuple[Statement, ...], resume_at: int = 0
+        self,
+        migration: Migration,
+        statements: tuple[Statement, ...],
+        resume_at: int = 0,
+        *,
+        durable: bool = True,
     ) -> RunResult:
-        """Run one migration and record it; raise :class:`MigrationError` on failure."""
+        """Run one migration and record it; raise :class:`MigrationError` on failure.
+
+        With ``durable=False`` a transactional SQL migration commits without
+        waiting for its WAL to reach disk; the caller makes the run durable with a
+        later synchronous commit (the last migration, or :meth:`flush`). A crash in
+        between loses a migration together with its history row, never one of them.
+        """
         started = time.perf_counter()
         if migration.language == "python":
             self._apply_python(migration, started)
         elif migration.directives.transaction:
-            assert migration.up is not None
-            with self.conn.transaction():
-                for setting in self._settings(migration):
-                    self._exec(setting)
-                for statement in statements:
-                    self._run_statement(statement, migration.up)
-                self._record_applied(migration, started)
-            if any(s.session_setting for s in statements):
-                self._exec("RESET ALL")
+            self._apply_in_transaction(migration, statements, started, durable)
         else:
             self._apply_journaled(migration, statements, resume_at, started)
         return RunResult(migration, time.perf_counter() - started, len(statements), resume_at)
+
+    def _apply_in_transaction(
+        self,
+        migration: Migration,
+        statements: tuple[Statement, ...],
+        started: float,
+        durable: bool,
+    ) -> None:
+        """BEGIN rides with the first statement, the history row and COMMIT with the
+        last: a one-statement migration is one round trip, and still atomic."""
+        import psycopg
+
+        section = migration.up
+        assert section is not None
+        head = ["BEGIN", *(s.as_string(self.conn) for s in self._settings(migration))]
+        if not durable:
+            head.append("SET LOCAL synchronous_commit = off")
+        prefix = ";\n".join(head) + ";\n"
+        last = len(statements) - 1
+        try:
+            for index, statement in enumerate(statements):
+                text = (prefix if index == 0 else "") + statement.sql
+                if index == last:
+                    text += ";\n" + self._tail(migration, started)
+                try:
+                    self._exec(text)
+                except psycopg.Error as exc:
+                    diag = getattr(exc, "diag", None)
+                    if index == last and getattr(diag, "schema_name", None) == self.schema:
+                        raise self._history_error(exc, section) from exc
+                    skip = len(prefix) if index == 0 else 0
+                    raise self._statement_error(exc, statement, section, skip) from exc
+        except BaseException:
+            self._rollback()
+            raise
+        if any(s.session_setting for s in statements):
+            self._exec("RESET ALL")
+
+    def _tail(self, migration: Migration, started: float) -> str:
+        """The history row (replacing a repeatable's last one) and COMMIT, as SQL text."""
+        values = self._params(migration, time.perf_counter() - started, "apply")
+        tail = [history.record_literal(self.schema, values).as_string(self.conn), "COMMIT"]
+        if migration.kind == "repeatable":
+            forget = history.forget_literal(self.schema, True, values | {"action": "rerun"})
+            tail.insert(0, forget.as_string(self.conn))
+        return ";\n".join(tail)
+
+    def _history_error(self, exc: Exception, section: Section) -> MigrationError:
+        state = getattr(exc, "sqlstate", None)
+        return MigrationError(
+            f"{section.path}: writing its row in {self.schema}.history failed: "
+            f"{str(exc).strip()}" + (f"\n  SQLSTATE {state}" if state else ""),
+            "Nothing of the migration was kept. Does this user have INSERT rights on "
+            f"{self.schema}.history and {self.schema}.log?",
+            path=section.path,
+            sqlstate=state,
+        )
 
     def _record_applied(self, migration: Migration, started: float) -> None:
         if migration.kind == "repeatable":  # a re-run replaces the row of the last run

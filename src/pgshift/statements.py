@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,41 +46,42 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _classify(stmt: object) -> dict[str, Any]:
-    from pglast import ast
+_OUTSIDE_TRANSACTION = frozenset(
+    {
+        "CreatedbStmt",
+        "DropdbStmt",
+        "CreateTableSpaceStmt",
+        "DropTableSpaceStmt",
+        "AlterSystemStmt",
+        "CreateSubscriptionStmt",
+        "DropSubscriptionStmt",
+    }
+)
 
+
+def _classify(node: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What the runner must know of one parse-tree node (libpg_query's JSON form)."""
     facts: dict[str, Any] = {}
-    if isinstance(stmt, ast.TransactionStmt):
+    if node == "TransactionStmt":
         facts["transaction_control"] = True
-    elif isinstance(stmt, ast.IndexStmt) and stmt.concurrent:
+    elif node == "IndexStmt" and body.get("concurrent"):
         facts["outside_transaction"] = True
-        facts["concurrent_index"] = stmt.idxname
-    elif isinstance(stmt, ast.DropStmt) and stmt.concurrent:
+        facts["concurrent_index"] = body.get("idxname")
+    elif node == "DropStmt" and body.get("concurrent"):
         facts["outside_transaction"] = True
         facts["concurrent_drop"] = True
-    elif isinstance(stmt, ast.ReindexStmt):
-        params = stmt.params or ()
-        if any(getattr(p, "defname", None) == "concurrently" for p in params):
+    elif node == "ReindexStmt":
+        params = body.get("params") or ()
+        if any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params):
             facts["outside_transaction"] = True
-    elif (isinstance(stmt, ast.VacuumStmt) and stmt.is_vacuumcmd) or isinstance(
-        stmt,
-        ast.CreatedbStmt
-        | ast.DropdbStmt
-        | ast.CreateTableSpaceStmt
-        | ast.DropTableSpaceStmt
-        | ast.AlterSystemStmt
-        | ast.CreateSubscriptionStmt
-        | ast.DropSubscriptionStmt,
-    ):
+    elif (node == "VacuumStmt" and body.get("is_vacuumcmd")) or node in _OUTSIDE_TRANSACTION:
         facts["outside_transaction"] = True
-    elif isinstance(stmt, ast.AlterTableStmt):
-        for cmd in stmt.cmds or ():
-            partition = getattr(cmd, "def_", None)
-            if isinstance(partition, ast.PartitionCmd) and partition.concurrent:
+    elif node == "AlterTableStmt":
+        for cmd in body.get("cmds") or ():
+            partition = cmd.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {})
+            if partition.get("concurrent"):
                 facts["outside_transaction"] = True
-    elif (isinstance(stmt, ast.VariableSetStmt) and not stmt.is_local) or isinstance(
-        stmt, ast.DiscardStmt
-    ):
+    elif (node == "VariableSetStmt" and not body.get("is_local")) or node == "DiscardStmt":
         facts["session_setting"] = True
     return facts
 
@@ -90,7 +92,7 @@ def split(section: Section) -> tuple[Statement, ...]:
     Raises :class:`SqlError` for a syntax error, a psql meta-command or
     ``COPY ... FROM STDIN``, naming ``file:line``.
     """
-    from pglast import ast, parser
+    from pglast import parser
 
     text = section.sql
     starts = _line_starts(text)
@@ -99,7 +101,7 @@ def split(section: Section) -> tuple[Statement, ...]:
         return section.first_line + bisect.bisect_right(starts, offset) - 1
 
     try:
-        raw = parser.parse_sql(text)
+        tree = json.loads(parser.parse_sql_json(text))
     except parser.ParseError as exc:
         offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
         line = line_of(max(offset - 1, 0))
@@ -122,14 +124,22 @@ def split(section: Section) -> tuple[Statement, ...]:
             line=line,
         ) from exc
 
+    # libpg_query reports byte offsets; slice the UTF-8 bytes, then count lines.
+    data = text.encode("utf-8")
+    ascii_only = len(data) == len(text)
     statements: list[Statement] = []
-    for item in raw:
-        location = item.stmt_location or 0
-        length = item.stmt_len or (len(text) - location)
-        sql = text[location : location + length].strip()
-        line = line_of(location)
-        stmt = item.stmt
-        if isinstance(stmt, ast.CopyStmt) and stmt.filename is None and stmt.is_from:
+    for item in tree.get("stmts", ()):
+        location = item.get("stmt_location", 0)
+        length = item.get("stmt_len") or (len(data) - location)
+        if ascii_only:
+            raw, char_location = text[location : location + length], location
+        else:
+            raw = data[location : location + length].decode("utf-8")
+            char_location = len(data[:location].decode("utf-8"))
+        stripped = raw.lstrip()
+        line = line_of(char_location + len(raw) - len(stripped))
+        ((node, body),) = item["stmt"].items()
+        if node == "CopyStmt" and body.get("is_from") and not body.get("filename"):
             raise SqlError(
                 f"{section.path}:{line}: COPY ... FROM STDIN needs data from a client.",
                 "Use INSERT statements, or a Python migration that copies with "
@@ -137,8 +147,8 @@ def split(section: Section) -> tuple[Statement, ...]:
                 path=section.path,
                 line=line,
             )
-        facts = _classify(stmt)
-        statements.append(Statement(sql=sql, line=line, node=type(stmt).__name__, **facts))
+        facts = _classify(node, body)
+        statements.append(Statement(sql=stripped.rstrip(), line=line, node=node, **facts))
     if not statements:
         raise SqlError(
             f"{section.path}:{section.first_line}: no SQL statement found.",
