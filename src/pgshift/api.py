@@ -73,14 +73,31 @@ class RepairResult:
 
 @dataclass(slots=True)
 class _Session:
+    """One command's connections: ``conn`` reads (and holds the lock when writing);
+    ``work()`` opens the second connection that migrations run on, only if needed."""
+
     settings: Settings
     url: str
     conn: psycopg.Connection[Any]
+    opener: Callable[[], psycopg.Connection[Any]]
     notes: list[str] = field(default_factory=list)
+    installed: int | None = None
+    _work: psycopg.Connection[Any] | None = None
 
     @property
     def target(self) -> str:
         return describe(self.url)
+
+    def work(self) -> psycopg.Connection[Any]:
+        # The lock's session must stay idle, holding no snapshot, or a CREATE INDEX
+        # CONCURRENTLY run by this very runner would wait for it.
+        if self._work is None:
+            self._work = self.opener()
+        return self._work
+
+    def close(self) -> None:
+        if self._work is not None:
+            self._work.close()
 
 
 def _settings(settings: Settings | None, url: str | None, directory: str | Path | None) -> Settings:
@@ -140,9 +157,10 @@ def _session(
         )
 
     first = conn()
+    notes = [note] if note else []
     try:
         if not write:
-            yield _Session(settings, url, first, [note] if note else [])
+            yield _Session(settings, url, first, conn, notes)
             return
 
         def waiting(who: Holder | None) -> None:
@@ -151,19 +169,13 @@ def _session(
 
         lock = AdvisoryLock(first, settings.schema, wait=settings.lock_wait, on_wait=waiting)
         lock.acquire()
+        session = _Session(settings, url, first, conn, notes)
         try:
-            # The work runs on a second connection: the lock's session must hold no
-            # snapshot, or a CREATE INDEX CONCURRENTLY would wait for it.
-            work = conn()
-            if work.info.server_version >= 140000:
-                # A killed runner's half-done transaction then ends within seconds.
-                work.execute("SET client_connection_check_interval = '2s'")
-            try:
-                history.ensure(work, settings.schema)
-                yield _Session(settings, url, work, [note] if note else [])
-            finally:
-                work.close()
+            history.ensure(first, settings.schema)
+            session.installed = history.FORMAT
+            yield session
         finally:
+            session.close()
             lock.release()
     finally:
         first.close()
@@ -171,7 +183,10 @@ def _session(
 
 def _status(session: _Session, migrations: tuple[Migration, ...]) -> Status:
     schema = session.settings.schema
-    if history.installed_format(session.conn, schema) == 0:
+    installed = session.installed
+    if installed is None:
+        installed = history.installed_format(session.conn, schema)
+    if installed == 0:
         return compute_status(migrations, ())
     return compute_status(
         migrations,
@@ -180,9 +195,9 @@ def _status(session: _Session, migrations: tuple[Migration, ...]) -> Status:
     )
 
 
-def _runner(session: _Session) -> Runner:
+def _runner(session: _Session, *, dry_run: bool = False) -> Runner:
     return Runner(
-        session.conn,
+        session.conn if dry_run else session.work(),
         session.settings.schema,
         pgshift_version=__version__,
         lock_timeout=session.settings.lock_timeout,
@@ -216,7 +231,7 @@ def migrate(
             (step, Runner.prepare(step.migration) if step.migration.language == "sql" else ())
             for step in steps
         ]
-        runner = _runner(session)
+        runner = _runner(session, dry_run=dry_run)
         if dry_run:
             script = "\n\n".join(runner.render(s.migration, stmts) for s, stmts in prepared)
             return MigrateResult(
@@ -229,7 +244,7 @@ def migrate(
         try:
             _apply_all(runner, prepared, results, on_event)
         except BaseException:
-            if results and not session.conn.broken:
+            if results and not runner.conn.broken:
                 runner.flush()  # what did apply stays applied, durably
             raise
         return MigrateResult(

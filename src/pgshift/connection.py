@@ -6,6 +6,7 @@ Passwords never leave this module: every target is described by
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 # SQLSTATEs (and libpq messages) that may clear up if we wait: the server is not
 # up yet, is starting, or is shutting down for a restart.
 _TRANSIENT_STATES = {"57P03", "57P01", "57P02", "08006", "08001", "53300"}
+_CHECK = "-c client_connection_check_interval=2000"
 _TRANSIENT_TEXT = (
     "connection refused",
     "could not connect",
@@ -119,9 +121,13 @@ def connect(
 ) -> psycopg.Connection[Any]:
     """A connection to ``url``, waiting up to ``wait`` seconds for the server to accept it."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
-    _params(url)
+    params = _params(url)
     target = describe(url)
+    # A runner killed mid-statement then loses its session, lock and open
+    # transaction within seconds instead of when the statement would have ended.
+    options = f"{params.get('options') or os.environ.get('PGOPTIONS', '')} {_CHECK}".strip()
     deadline = time.monotonic() + wait
     delay = 0.1
     while True:
@@ -129,8 +135,9 @@ def connect(
             timeout = max(1, round(connect_timeout))
             if wait:
                 timeout = max(1, min(timeout, round(deadline - time.monotonic()) or 1))
+            conninfo = make_conninfo(url, options=options) if options else url
             conn = psycopg.connect(
-                url,
+                conninfo,
                 autocommit=autocommit,
                 application_name=application_name,
                 connect_timeout=timeout,
@@ -140,6 +147,9 @@ def connect(
                 keepalives_count=3,
             )
         except psycopg.Error as exc:
+            if options and "client_connection_check_interval" in str(exc):
+                options = options.replace(_CHECK, "").strip()  # a server older than 14
+                continue
             if wait and _is_transient(exc) and time.monotonic() < deadline:
                 time.sleep(min(delay, max(deadline - time.monotonic(), 0.01)))
                 delay = min(delay * 1.5, 1.0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ _REPEATABLE = re.compile(r"^R__(.+)\.(sql)$")
 _FOLDER = re.compile(r"^(\d+)_(.+)$")
 _DIRECTIVE = re.compile(r"^--\s*pgshift:([a-z-]+)\s*(.*?)\s*$", re.IGNORECASE)
 _DBMATE = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.IGNORECASE)
+_DBMATE_UP = re.compile(r"^\s*--\s*migrate:up\b", re.IGNORECASE | re.MULTILINE)
 
 KNOWN_DIRECTIVES = ("no-transaction", "lock-timeout", "statement-timeout", "allow", "down")
 NAME_HINT = (
@@ -322,9 +324,10 @@ def _bad_name(path: Path) -> DiscoveryError:
 
 
 def _sql_migration(version: str | None, slug: str, path: Path, text: str, layout: str) -> Migration:
-    if _DBMATE.match(text.lstrip().split("\n", 1)[0].strip()) or re.search(
-        r"^--\s*migrate:up\b", text, re.IGNORECASE | re.MULTILINE
-    ):
+    lowered = text.lower()
+    if "pgshift:" not in lowered and "migrate:" not in lowered:
+        up, down, directives = Section(text, path, 1), None, Directives()
+    elif _DBMATE_UP.search(text):
         up, down, directives = _split_dbmate_sql(path, text)
         layout = "dbmate"
     else:
@@ -394,11 +397,14 @@ def _folder(path: Path, version: str, slug: str) -> Migration:
     )
 
 
-def _entries(directory: Path) -> Iterable[Path]:
-    for entry in sorted(directory.iterdir()):
+def _entries(directory: Path) -> Iterable[tuple[Path, bool]]:
+    """``(path, is_dir)`` of each entry, by name; dot and underscore names skipped."""
+    with os.scandir(directory) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
-        yield entry
+        yield directory / entry.name, entry.is_dir()
 
 
 def discover(directory: Path) -> tuple[Migration, ...]:
@@ -416,9 +422,9 @@ def discover(directory: Path) -> tuple[Migration, ...]:
     found: list[Migration] = []
     golang: dict[str, dict[str, Path]] = {}
     flyway_undo: dict[str, Path] = {}
-    for entry in _entries(directory):
+    for entry, is_dir in _entries(directory):
         name = entry.name
-        if entry.is_dir():
+        if is_dir:
             match = _FOLDER.match(name)
             if match is None:
                 raise DiscoveryError(

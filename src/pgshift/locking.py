@@ -94,9 +94,6 @@ class AdvisoryLock:
 
     def acquire(self) -> None:
         """Poll until the lock is ours, or raise :class:`LockTimeout` after ``wait`` seconds."""
-        if self.conn.info.server_version >= 140000:
-            # A runner killed mid-statement then loses its session (and lock) within seconds.
-            self.conn.execute("SET client_connection_check_interval = '2s'")
         deadline = time.monotonic() + self.wait
         delay = 0.05
         reported = False
