@@ -74,9 +74,21 @@ def _is_transient(exc: Exception) -> bool:
     return state is None and any(piece in text for piece in _TRANSIENT_TEXT)
 
 
+def _summary(exc: Exception) -> str:
+    """The line of a libpq error that says what went wrong, without its preamble."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0].removeprefix("connection failed:").strip()
+    if text.startswith("connection to server") and ": " in text:
+        text = text.split(": ", 1)[1]
+    return text
+
+
 def _explain(exc: Exception, target: str, source: str) -> ConnectError:
     state = getattr(exc, "sqlstate", None)
-    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    text = _summary(exc)
+    source = "--url" if source == "option" else source
     lowered = str(exc).lower()
     if state == "28P01" or "password authentication failed" in lowered:
         return ConnectError(
@@ -158,7 +170,7 @@ def connect(
             if wait and _is_transient(exc):
                 error = ConnectError(
                     f"waited {wait:g}s for the server at {target} to accept connections; "
-                    f"it did not. Last error: {str(exc).strip().splitlines()[-1]}",
+                    f"it did not. Last error: {_summary(exc)}",
                     "Start the server (or check host and port), or wait longer with --wait.",
                 )
             raise error from exc
