@@ -17,7 +17,6 @@ Files whose names start with ``.`` or ``_`` and files that are neither ``.sql`` 
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
 import re
@@ -285,6 +284,8 @@ def _split_dbmate_sql(path: Path, text: str) -> tuple[Section, Section | None, D
 
 def _python_shape(path: Path, text: str) -> tuple[bool, Directives]:
     """Read a Python migration's shape without running it: has ``up``, ``down``, ``transaction``."""
+    import ast
+
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
