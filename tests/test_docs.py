@@ -25,7 +25,7 @@ def _commands(group: click.Group, prefix: str = "pgshift") -> list[tuple[str, cl
 
 def test_every_command_is_in_the_readme() -> None:
     missing = []
-    for path, command in _commands(cli):
+    for path, _command in _commands(cli):
         group, _, name = path.rpartition(" ")
         documented = f"`{path}" in README or any(
             f"`{group} " in line and re.search(rf"\b{name}\b", line) for line in README.splitlines()

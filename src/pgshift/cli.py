@@ -446,21 +446,44 @@ def embedded_url(config: Path | None) -> None:
     click.echo(info.url)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # Interrupt like Ctrl-C: psycopg cancels the running statement, the transaction
+    # rolls back and the lock is released before the process exits.
+    raise _Terminated
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="pgshift", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            _interrupted(exc.__cause__)
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> NoReturn:
+    click.echo(
+        "interrupted: the running migration was cancelled and rolled back; "
+        "what was applied before it stays applied",
+        err=True,
+    )
+    sys.exit(143 if isinstance(exc, _Terminated) else 130)
 
 
 if __name__ == "__main__":

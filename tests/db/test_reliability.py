@@ -295,3 +295,44 @@ def test_a_killed_runner_frees_its_lock_and_rolls_back(db_url: str, tmp_path: Pa
     # the dead client's sessions (lock and half-done transaction) were gone within seconds,
     # not after the 60 s statement
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_cancels_the_running_statement_and_releases_the_lock(
+    db_url: str, tmp_path: Path, sig: int, code: int
+) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_fast.sql": "CREATE TABLE fast (id int);\n",
+            "0002_slow.sql": "CREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n",
+        },
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MIGRATE, "migrate", "--dir", str(folder)],
+        env=cli_env(db_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not query(
+        db_url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'"
+    )[0][0]:
+        assert time.monotonic() < deadline, "the slow migration never started"
+        time.sleep(0.05)
+    started = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == code, err
+    assert time.monotonic() - started < 5
+    assert "cancelled and rolled back" in err
+    assert "Traceback" not in err
+    sleeping = query(
+        db_url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'"
+    )
+    assert sleeping == [(0,)]
+    assert query(db_url, "SELECT version FROM pgshift.history") == [("1",)]
+    assert query(db_url, "SELECT to_regclass('public.slow')") == [(None,)]
+    locks = query(db_url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+    assert locks == [(0,)]
