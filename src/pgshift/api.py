@@ -356,9 +356,24 @@ def repair(
                 pid=os.getpid(),
                 pgshift_version=__version__,
             )
-            partial = [e.version for e in changed if e.applied is None and e.version]
-            for version in partial:
-                session.conn.execute(history.clear_journal_query(schema), (version,))
+            # A no-transaction migration that stopped part-way and whose file then
+            # changed: the user finished it by hand, so record it as applied.
+            for entry in changed:
+                if entry.applied is None and entry.migration is not None:
+                    session.conn.execute(
+                        history.record_query(schema),
+                        {
+                            "version": entry.version,
+                            "slug": entry.slug,
+                            "kind": "versioned",
+                            "checksum": entry.migration.checksum,
+                            "seconds": 0.0,
+                            "pgshift": __version__,
+                            "action": "repair",
+                            "pid": os.getpid(),
+                        },
+                    )
+                    session.conn.execute(history.clear_journal_query(schema), (entry.version,))
             for entry in missing:
                 session.conn.execute(
                     history.forget_query(schema, False),

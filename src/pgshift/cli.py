@@ -341,7 +341,13 @@ def repair(forget_missing: bool, yes: bool, **opts: Any) -> None:
             click.echo("nothing to repair")
             return
         for entry in changed:
-            click.echo(f"  accept the new checksum of {entry.label}")
+            if entry.applied is None:
+                click.echo(
+                    f"  record {entry.label} as applied (it stopped part-way and its file "
+                    "changed: do this only if you finished it by hand)"
+                )
+            else:
+                click.echo(f"  accept the new checksum of {entry.label}")
         for entry in missing:
             click.echo(f"  forget {entry.label} (its file is gone)")
         if not yes:

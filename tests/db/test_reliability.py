@@ -188,7 +188,7 @@ def test_resumes_a_no_transaction_migration_after_the_last_completed_statement(
 def test_refuses_to_resume_when_the_partly_applied_file_changed(
     db_url: str, tmp_path: Path
 ) -> None:
-    from pgshift import HistoryError, MigrationError, migrate
+    from pgshift import HistoryError, MigrationError, migrate, repair
 
     folder = write_migrations(
         tmp_path / "m",
@@ -206,6 +206,13 @@ def test_refuses_to_resume_when_the_partly_applied_file_changed(
     with pytest.raises(HistoryError, match="changed after it was partly applied"):
         migrate(db_url, directory=folder)
     assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
+    # finished by hand, then recorded: repair marks it applied and nothing re-runs
+    query(db_url, "CREATE TABLE b (id int)")
+    repaired = repair(db_url, directory=folder)
+    assert repaired.accepted == ("1 nt",)
+    assert query(db_url, "SELECT version FROM pgshift.history") == [("1",)]
+    assert query(db_url, "SELECT count(*) FROM pgshift.journal") == [(0,)]
+    assert migrate(db_url, directory=folder).applied == ()
 
 
 def test_third_statement_failing_leaves_no_trace(db_url: str, tmp_path: Path) -> None:
