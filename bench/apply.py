@@ -1,0 +1,348 @@
+"""Apply N small migrations with pgshift and its peers; time no-op runs and status.
+
+Every figure is a wall-clock time of the whole command, as a user runs it, with
+the median of several runs; ratios are to the floor, ``psql -f`` of the same SQL
+(one commit per statement). Peers that are not installed are reported as such.
+
+    python bench/apply.py --url postgresql://postgres@127.0.0.1:5432/postgres
+
+Peers: ``pip install alembic yoyo-migrations`` and
+``npm install --prefix bench/.peers dbmate``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def statement(i: int) -> str:
+    """Migration ``i``: one small DDL statement (a table, a column or an index)."""
+    base = i - (i - 1) % 3
+    if (i - 1) % 3 == 0:
+        return f"CREATE TABLE t{base} (id bigint PRIMARY KEY, name text)"
+    if (i - 1) % 3 == 1:
+        return f"ALTER TABLE t{base} ADD COLUMN c{i} integer"
+    return f"CREATE INDEX t{base}_name_idx ON t{base} (name)"
+
+
+@dataclass
+class Tool:
+    """A migration tool: how to lay out N migrations, and its three commands."""
+
+    name: str
+    prepare: Callable[[Path, int], None]
+    apply: Callable[[Path, str], list[str]]
+    status: Callable[[Path, str], list[str]]
+    noop: Callable[[Path, str], list[str]] | None = None  # default: apply again
+
+
+def urls(admin: str, db: str) -> dict[str, str]:
+    """The same database as the URL each tool wants."""
+    params = conninfo_to_dict(make_conninfo(admin, dbname=db))
+    host, port, user = params.get("host", "127.0.0.1"), params.get("port", "5432"), params["user"]
+    plain = f"postgresql://{user}@{host}:{port}/{db}"
+    return {
+        "plain": plain,
+        "sqlalchemy": f"postgresql+psycopg://{user}@{host}:{port}/{db}",
+        "dbmate": f"postgres://{user}@{host}:{port}/{db}?sslmode=disable",
+    }
+
+
+# -- layouts ---------------------------------------------------------------------------
+
+
+def prepare_sql_files(folder: Path, count: int) -> None:
+    for i in range(1, count + 1):
+        (folder / f"{i:04d}_m{i}.sql").write_text(statement(i) + ";\n")
+
+
+def prepare_psql(folder: Path, count: int) -> None:
+    text = "".join(statement(i) + ";\n" for i in range(1, count + 1))
+    (folder / "all.sql").write_text(text)
+
+
+def prepare_dbmate(folder: Path, count: int) -> None:
+    for i in range(1, count + 1):
+        (folder / f"{i:04d}_m{i}.sql").write_text(
+            f"-- migrate:up\n{statement(i)};\n\n-- migrate:down\n"
+        )
+
+
+ALEMBIC_ENV = """
+from alembic import context
+from sqlalchemy import create_engine
+
+engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
+with engine.connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
+
+def prepare_alembic(folder: Path, count: int) -> None:
+    (folder / "versions").mkdir()
+    (folder / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s\n")
+    (folder / "env.py").write_text(ALEMBIC_ENV)
+    (folder / "script.py.mako").write_text("")
+    for i in range(1, count + 1):
+        down = f"'r{i - 1:04d}'" if i > 1 else "None"
+        (folder / "versions" / f"r{i:04d}.py").write_text(
+            "from alembic import op\n"
+            f"revision = 'r{i:04d}'\ndown_revision = {down}\n"
+            "branch_labels = None\ndepends_on = None\n\n"
+            f"def upgrade():\n    op.execute({statement(i)!r})\n\n"
+            "def downgrade():\n    pass\n"
+        )
+
+
+# -- tools -------------------------------------------------------------------------------
+
+
+def tools(admin: str) -> tuple[list[Tool], list[str]]:
+    """The tools found on this machine, and a note for each one that is not."""
+    found: list[Tool] = []
+    missing: list[str] = []
+
+    def plain(db: str) -> str:
+        return urls(admin, db)["plain"]
+
+    found.append(
+        Tool(
+            "psql -f (floor)",
+            prepare_psql,
+            lambda d, db: [
+                "psql",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                plain(db),
+                "-f",
+                str(d / "all.sql"),
+            ],
+            lambda d, db: ["psql", "-X", "-q", "-d", plain(db), "-c", "select 1"],
+            lambda d, db: ["psql", "-X", "-q", "-d", plain(db), "-c", "select 1"],
+        )
+    )
+    pgshift = (
+        [str(BIN / "pgshift")] if (BIN / "pgshift").exists() else [sys.executable, "-m", "pgshift"]
+    )
+    found.append(
+        Tool(
+            "pgshift",
+            prepare_sql_files,
+            lambda d, db: [*pgshift, "migrate", "-q", "--url", plain(db), "--dir", str(d)],
+            lambda d, db: [*pgshift, "status", "--url", plain(db), "--dir", str(d)],
+        )
+    )
+    if (BIN / "alembic").exists():
+        found.append(
+            Tool(
+                "alembic",
+                prepare_alembic,
+                lambda d, db: [
+                    str(BIN / "alembic"),
+                    "-c",
+                    str(d / "alembic.ini"),
+                    "-x",
+                    "url=" + urls(admin, db)["sqlalchemy"],
+                    "upgrade",
+                    "head",
+                ],
+                lambda d, db: [
+                    str(BIN / "alembic"),
+                    "-c",
+                    str(d / "alembic.ini"),
+                    "-x",
+                    "url=" + urls(admin, db)["sqlalchemy"],
+                    "current",
+                ],
+            )
+        )
+    else:
+        missing.append("alembic: not installed (pip install alembic)")
+    if (BIN / "yoyo").exists():
+        found.append(
+            Tool(
+                "yoyo-migrations",
+                prepare_sql_files,
+                lambda d, db: [
+                    str(BIN / "yoyo"),
+                    "apply",
+                    "--batch",
+                    "--no-config-file",
+                    "--database",
+                    urls(admin, db)["sqlalchemy"],
+                    str(d),
+                ],
+                lambda d, db: [
+                    str(BIN / "yoyo"),
+                    "list",
+                    "--no-config-file",
+                    "--database",
+                    urls(admin, db)["sqlalchemy"],
+                    str(d),
+                ],
+            )
+        )
+    else:
+        missing.append("yoyo-migrations: not installed (pip install yoyo-migrations)")
+    dbmate = HERE / ".peers" / "node_modules" / ".bin" / "dbmate"
+    dbmate_cmd = str(dbmate) if dbmate.exists() else shutil.which("dbmate")
+    if dbmate_cmd:
+        found.append(
+            Tool(
+                "dbmate",
+                prepare_dbmate,
+                lambda d, db: [
+                    dbmate_cmd,
+                    "--url",
+                    urls(admin, db)["dbmate"],
+                    "--migrations-dir",
+                    str(d),
+                    "--no-dump-schema",
+                    "up",
+                ],
+                lambda d, db: [
+                    dbmate_cmd,
+                    "--url",
+                    urls(admin, db)["dbmate"],
+                    "--migrations-dir",
+                    str(d),
+                    "status",
+                ],
+            )
+        )
+    else:
+        missing.append("dbmate: not installed (npm install --prefix bench/.peers dbmate)")
+    return found, missing
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+def recreate(admin: str, db: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db)))
+
+
+def drop(admin: str, db: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
+def timed(command: list[str], tool: Tool, ok_codes: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in ok_codes:
+        raise RuntimeError(
+            f"{tool.name} failed ({result.returncode}): {' '.join(command)}\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
+    return elapsed
+
+
+def count_objects(admin: str, db: str) -> int:
+    with psycopg.connect(make_conninfo(admin, dbname=db)) as conn:
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relname ~ '^t[0-9]+(_name_idx)?$') + "
+            "(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name ~ '^c[0-9]+$')"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+@dataclass
+class Result:
+    """Medians for one tool."""
+
+    name: str
+    apply: float
+    noop: float
+    status: float
+
+
+def measure(tool: Tool, admin: str, count: int, repeat: int, noop_repeat: int) -> Result:
+    with tempfile.TemporaryDirectory(prefix="pgshift-bench-") as tmp:
+        folder = Path(tmp)
+        tool.prepare(folder, count)
+        dbs = ["pgshift_bench_a", "pgshift_bench_b"]
+        applies = []
+        last = dbs[0]
+        for run in range(repeat):
+            last = dbs[run % 2]  # never re-create the database just filled
+            recreate(admin, last)
+            applies.append(timed(tool.apply(folder, last), tool))
+        expected = count
+        got = count_objects(admin, last)
+        if got != expected:
+            raise RuntimeError(f"{tool.name}: {got} objects after applying {expected}")
+        again = tool.noop or tool.apply
+        noops = [timed(again(folder, last), tool) for _ in range(noop_repeat)]
+        statuses = [timed(tool.status(folder, last), tool, (0, 1)) for _ in range(noop_repeat)]
+        for db in dbs:
+            drop(admin, db)
+    return Result(tool.name, *(statistics.median(x) for x in (applies, noops, statuses)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--count", type=int, default=1000, help="migrations (default 1000)")
+    parser.add_argument("--repeat", type=int, default=3, help="apply runs per tool")
+    parser.add_argument("--noop-repeat", type=int, default=7, help="no-op/status runs per tool")
+    parser.add_argument("--only", nargs="*", help="tool names to run (default: all found)")
+    args = parser.parse_args()
+
+    found, missing = tools(args.url)
+    if args.only:
+        found = [t for t in found if any(o in t.name for o in args.only) or "floor" in t.name]
+    with psycopg.connect(args.url) as conn:
+        version = conn.execute("SHOW server_version").fetchone()
+    print(
+        f"PostgreSQL {version[0] if version else '?'}; {args.count} migrations, one small DDL "
+        f"statement each; medians of {args.repeat} applies and {args.noop_repeat} no-op/status "
+        "runs; wall time of the whole command"
+    )
+    for note in missing:
+        print(f"  skipped {note}")
+    results = [measure(t, args.url, args.count, args.repeat, args.noop_repeat) for t in found]
+    floor = results[0]
+    print()
+    print(f"{'tool':<18} {'apply':>9} {'× floor':>8} {'no-op':>9} {'status':>9}")
+    for r in results:
+        print(
+            f"{r.name:<18} {r.apply:>8.2f}s {r.apply / floor.apply:>7.2f}× "
+            f"{r.noop * 1000:>7.0f}ms {r.status * 1000:>7.0f}ms"
+        )
+    print()
+    print("no-op and status of the floor: psql -c 'select 1'")
+    print(
+        "targets: apply ≤ 1.20× the floor at 1,000 migrations; no-op migrate and status "
+        "under 140 ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
