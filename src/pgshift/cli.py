@@ -222,16 +222,38 @@ def migrate(to: str | None, dry_run: bool, as_json: bool, quiet: bool, **opts: A
         click.echo(f"nothing to migrate: {result.target} is up to date")
 
 
-_STATE_STYLE = {
+_STATE_COLOUR = {
     "applied": "green",
     "baselined": "green",
     "pending": "yellow",
     "partial": "yellow",
-    "below-baseline": "dim",
+    "below-baseline": "bright_black",
     "changed": "red",
     "missing": "red",
     "out-of-order": "red",
 }
+
+
+def _print_status(target: str, current: Any) -> None:
+    """A plain aligned table (fast for thousands of rows, and pipes cleanly)."""
+    rows = [("version", "migration", "state", "applied at")]
+    for entry in current.entries:
+        applied = entry.applied.applied_at.strftime("%Y-%m-%d %H:%M:%S") if entry.applied else ""
+        name = entry.migration.name if entry.migration else f"({entry.slug}: file missing)"
+        rows.append((entry.version or "R", name, entry.state, applied))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    click.echo(f"{target}  (current version: {current.current or 'none'})")
+    for index, (version, name, state, applied) in enumerate(rows):
+        cells = f"{version:<{widths[0]}}  {name:<{widths[1]}}  "
+        padded = f"{state:<{widths[2]}}"
+        if index == 0:
+            click.echo(click.style(f"{cells}{padded}  {applied}", bold=True))
+        else:
+            click.echo(f"{cells}{click.style(padded, fg=_STATE_COLOUR.get(state))}  {applied}")
+    counts: dict[str, int] = {}
+    for entry in current.entries:
+        counts[entry.state] = counts.get(entry.state, 0) + 1
+    click.echo(", ".join(f"{n} {state}" for state, n in counts.items()) or "no migrations")
 
 
 @cli.command()
@@ -270,24 +292,7 @@ def status(as_json: bool, **opts: Any) -> None:
             )
         )
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"{result.target}  (current version: {current.current or 'none'})")
-        for column in ("version", "migration", "state", "applied at"):
-            table.add_column(column)
-        for entry in current.entries:
-            style = _STATE_STYLE.get(entry.state, "")
-            applied = (
-                entry.applied.applied_at.strftime("%Y-%m-%d %H:%M:%S") if entry.applied else ""
-            )
-            name = entry.migration.name if entry.migration else f"({entry.slug}: file missing)"
-            table.add_row(entry.version or "R", name, f"[{style}]{entry.state}[/]", applied)
-        Console().print(table)
-        counts: dict[str, int] = {}
-        for entry in current.entries:
-            counts[entry.state] = counts.get(entry.state, 0) + 1
-        click.echo(", ".join(f"{n} {state}" for state, n in counts.items()) or "no migrations")
+        _print_status(result.target, current)
     sys.exit(EXIT_OK if current.up_to_date else EXIT_FINDINGS)
 
 
