@@ -1,7 +1,8 @@
 """Apply N small migrations with pgshift and its peers; time no-op runs and status.
 
 Every figure is a wall-clock time of the whole command, as a user runs it, with
-the median of several runs; ratios are to the floor, ``psql -f`` of the same SQL
+the median of several runs, the tools taking turns round by round (the disk's
+speed drifts); ratios are to the floor, ``psql -f`` of the same SQL
 (one commit per statement). Peers that are not installed are reported as such.
 
     python bench/apply.py --url postgresql://postgres@127.0.0.1:5432/postgres
@@ -283,34 +284,56 @@ class Result:
     status: float
 
 
-def measure(tool: Tool, admin: str, count: int, repeat: int, noop_repeat: int) -> Result:
+def measure_all(
+    found: list[Tool], admin: str, count: int, repeat: int, noop_repeat: int
+) -> list[Result]:
+    """Interleave the tools round by round, so a slow spell of the disk hits them all."""
+    dbs = ["pgshift_bench_a", "pgshift_bench_b"]
+    turn = 0
     with tempfile.TemporaryDirectory(prefix="pgshift-bench-") as tmp:
-        folder = Path(tmp)
-        tool.prepare(folder, count)
-        dbs = ["pgshift_bench_a", "pgshift_bench_b"]
-        applies = []
-        last = dbs[0]
-        for run in range(repeat):
-            last = dbs[run % 2]  # never re-create the database just filled
-            recreate(admin, last)
-            applies.append(timed(tool.apply(folder, last), tool))
-        expected = count
-        got = count_objects(admin, last)
-        if got != expected:
-            raise RuntimeError(f"{tool.name}: {got} objects after applying {expected}")
-        again = tool.noop or tool.apply
-        noops = [timed(again(folder, last), tool) for _ in range(noop_repeat)]
-        statuses = [timed(tool.status(folder, last), tool, (0, 1)) for _ in range(noop_repeat)]
+        folders = {}
+        for tool in found:
+            folders[tool.name] = Path(tmp) / str(len(folders))
+            folders[tool.name].mkdir()
+            tool.prepare(folders[tool.name], count)
+        applies: dict[str, list[float]] = {t.name: [] for t in found}
+        for _ in range(repeat):
+            for tool in found:
+                db = dbs[turn % 2]  # never re-create the database just filled
+                turn += 1
+                recreate(admin, db)
+                applies[tool.name].append(timed(tool.apply(folders[tool.name], db), tool))
+                got = count_objects(admin, db)
+                if got != count:
+                    raise RuntimeError(f"{tool.name}: {got} objects after applying {count}")
+        results = []
+        for tool in found:
+            db = dbs[turn % 2]
+            turn += 1
+            recreate(admin, db)
+            folder = folders[tool.name]
+            timed(tool.apply(folder, db), tool)
+            again = tool.noop or tool.apply
+            noops = [timed(again(folder, db), tool) for _ in range(noop_repeat)]
+            statuses = [timed(tool.status(folder, db), tool, (0, 1)) for _ in range(noop_repeat)]
+            results.append(
+                Result(
+                    tool.name,
+                    statistics.median(applies[tool.name]),
+                    statistics.median(noops),
+                    statistics.median(statuses),
+                )
+            )
         for db in dbs:
             drop(admin, db)
-    return Result(tool.name, *(statistics.median(x) for x in (applies, noops, statuses)))
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--count", type=int, default=1000, help="migrations (default 1000)")
-    parser.add_argument("--repeat", type=int, default=3, help="apply runs per tool")
+    parser.add_argument("--repeat", type=int, default=5, help="apply runs per tool")
     parser.add_argument("--noop-repeat", type=int, default=7, help="no-op/status runs per tool")
     parser.add_argument("--only", nargs="*", help="tool names to run (default: all found)")
     args = parser.parse_args()
@@ -327,7 +350,7 @@ def main() -> None:
     )
     for note in missing:
         print(f"  skipped {note}")
-    results = [measure(t, args.url, args.count, args.repeat, args.noop_repeat) for t in found]
+    results = measure_all(found, args.url, args.count, args.repeat, args.noop_repeat)
     floor = results[0]
     print()
     print(f"{'tool':<18} {'apply':>9} {'× floor':>8} {'no-op':>9} {'status':>9}")
