@@ -168,26 +168,32 @@ _RECORD = (
     "WITH h AS (INSERT INTO {schema}.history "
     "(version, slug, kind, checksum, duration, pgshift_version) "
     "VALUES ({version}, {slug}, {kind}, {checksum}, "
-    "make_interval(secs => {seconds}), {pgshift}) RETURNING 1) "
+    "{duration}, {pgshift}) RETURNING 1) "
     "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
     "SELECT {action}, {version}, {slug}, {checksum}, {pid}, {pgshift} FROM h"
 )
-RECORD_KEYS = ("version", "slug", "kind", "checksum", "seconds", "pgshift", "action", "pid")
+RECORD_KEYS = ("version", "slug", "kind", "checksum", "pgshift", "action", "pid")
+_GIVEN = sql.SQL("make_interval(secs => {})")
+# Sent in the migration's own transaction: the time since BEGIN, as the server saw it.
+_SINCE_BEGIN = sql.SQL("clock_timestamp() - now()")
 
 
 def record_query(schema: str) -> sql.Composed:
     """INSERT of a history row and its log line, in one statement, with named parameters:
     version, slug, kind, checksum, seconds, pgshift, action, pid."""
     return sql.SQL(_RECORD).format(
-        **_names(schema), **{key: sql.Placeholder(key) for key in RECORD_KEYS}
+        **_names(schema),
+        duration=_GIVEN.format(sql.Placeholder("seconds")),
+        **{key: sql.Placeholder(key) for key in RECORD_KEYS},
     )
 
 
-def record_literal(schema: str, values: dict[str, Any]) -> sql.Composed:
-    """The same INSERT with its values inlined, to send in one message with other SQL."""
-    return sql.SQL(_RECORD).format(
-        **_names(schema), **{key: sql.Literal(values[key]) for key in RECORD_KEYS}
-    )
+def record_template(schema: str, conn: psycopg.Connection[Any]) -> str:
+    """The INSERT of :func:`record_query` as text with ``{key}`` fields for quoted values:
+    composed once per run, filled once per migration."""
+    fields = {key: sql.SQL("{" + key + "}") for key in RECORD_KEYS}
+    text = sql.SQL(_RECORD).format(**_names(schema), duration=_SINCE_BEGIN, **fields)
+    return text.as_string(conn)
 
 
 _FORGET = (

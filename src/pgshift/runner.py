@@ -126,6 +126,8 @@ class Runner:
         self._journal = history.journal_query(schema)
         self._clear = history.clear_journal_query(schema)
         self._forget_repeatable = history.forget_query(schema, True)
+        self._record_text: str | None = None
+        self._plain_strings = False
         self._sent = 0
         crash = os.environ.get(CRASH_AFTER_ENV)
         self._crash_after = int(crash) if crash else None
@@ -309,10 +311,22 @@ class Runner:
         if any(s.session_setting for s in statements):
             self._exec("RESET ALL")
 
+    def _quote(self, value: object) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return repr(value)
+        if isinstance(value, str) and self._plain_strings and "\0" not in value:
+            return "'" + value.replace("'", "''") + "'"
+        return sql.Literal(value).as_string(self.conn)
+
     def _tail(self, migration: Migration, started: float) -> str:
         """The history row (replacing a repeatable's last one) and COMMIT, as SQL text."""
         values = self._params(migration, time.perf_counter() - started, "apply")
-        tail = [history.record_literal(self.schema, values).as_string(self.conn), "COMMIT"]
+        if self._record_text is None:
+            self._record_text = history.record_template(self.schema, self.conn)
+            status = self.conn.info.parameter_status("standard_conforming_strings")
+            self._plain_strings = status == "on"
+        filled = {key: self._quote(values[key]) for key in history.RECORD_KEYS}
+        tail = [self._record_text.format(**filled), "COMMIT"]
         if migration.kind == "repeatable":
             forget = history.forget_literal(self.schema, True, values | {"action": "rerun"})
             tail.insert(0, forget.as_string(self.conn))
