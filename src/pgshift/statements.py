@@ -104,7 +104,9 @@ def split(section: Section) -> tuple[Statement, ...]:
         tree = json.loads(parser.parse_sql_json(text))
     except parser.ParseError as exc:
         offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
-        line = line_of(max(offset - 1, 0))
+        if "end of input" in str(exc.args[0]):
+            offset = len(text.rstrip()) - 1  # the error is where the text stops
+        line = line_of(min(max(offset, 0), max(len(text) - 1, 0)))
         source = text.split("\n")[line - section.first_line] if text else ""
         for index, candidate in enumerate(text.split("\n")):
             if candidate.lstrip().startswith("\\"):
