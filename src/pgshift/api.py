@@ -501,13 +501,14 @@ def new(
         raise PgshiftError(
             f"{slug!r} makes no file name.", "Use words, e.g.: pgshift new add_posts"
         )
-    existing = [m for m in discover(folder) if m.version is not None]
-    widths = [len(m.path.name) - len(m.path.name.lstrip("0123456789")) for m in existing]
-    if existing and max(widths, default=0) >= 14:
+    # Names only: a file just written by 'new' and still empty must not stop the next one.
+    leading = [re.match(r"\d+", p.name) for p in folder.iterdir()]
+    digits = [m.group(0) for m in leading if m is not None]
+    if digits and max(len(d) for d in digits) >= 14:
         version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     else:
-        top = max((m.sort_key[0] for m in existing), default=0)
-        version = str(top + 1).zfill(max(widths, default=4))
+        top = max((int(d) for d in digits), default=0)
+        version = str(top + 1).zfill(max((len(d) for d in digits), default=4))
     if python:
         path = folder / f"{version}_{clean}.py"
         body = (
