@@ -10,42 +10,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CODE = ("src", "tests", "bench", "examples")
 
 
-def _tool(name: str) -> list[str]:
-    if shutil.which(name, path=str(Path(sys.executable).parent)):
-        return [str(Path(sys.executable).parent / name)]
-    pytest.skip(f"{name} is not installed (it comes with the test extra)")
-
-
-def test_ruff_check_is_clean() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("ruff", "check", *CODE),
+        ("ruff", "format", "--check", *CODE),
+        ("mypy", "--strict", "src"),
+    ],
+    ids=["ruff-check", "ruff-format", "mypy-strict"],
+)
+def test_project_check_is_clean(command: tuple[str, ...]) -> None:
+    tool = shutil.which(command[0], path=str(Path(sys.executable).parent))
+    if tool is None:
+        pytest.skip(f"{command[0]} is not installed (it comes with the test extra)")
     result = subprocess.run(
-        [*_tool("ruff"), "check", "src", "tests", "bench", "examples"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_ruff_format_is_clean() -> None:
-    result = subprocess.run(
-        [*_tool("ruff"), "format", "--check", "src", "tests", "bench", "examples"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_mypy_strict_is_clean() -> None:
-    result = subprocess.run(
-        [*_tool("mypy"), "--strict", "src"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [tool, *command[1:]], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
