@@ -245,7 +245,8 @@ def migrate(
             _apply_all(runner, prepared, results, on_event)
         except BaseException:
             if results and not runner.conn.broken:
-                runner.flush()  # what did apply stays applied, durably
+                with contextlib.suppress(Exception):  # never hide the error that stopped us
+                    runner.flush()  # what did apply stays applied, durably
             raise
         return MigrateResult(
             session.target,
