@@ -207,8 +207,13 @@ class Runner:
 
     def _settings(self, migration: Migration) -> list[sql.Composed]:
         result = []
-        lock = migration.directives.lock_timeout or self.lock_timeout
-        stmt = migration.directives.statement_timeout or self.statement_timeout
+        directives = migration.directives
+        lock = self.lock_timeout if directives.lock_timeout is None else directives.lock_timeout
+        stmt = (
+            self.statement_timeout
+            if directives.statement_timeout is None
+            else directives.statement_timeout
+        )
         local = "LOCAL " if migration.directives.transaction else ""
         if lock is not None:
             result.append(
