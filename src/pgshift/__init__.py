@@ -12,9 +12,7 @@ from pgshift.api import (
     StatusResult,
     baseline,
     down,
-    init,
     migrate,
-    new,
     repair,
     resolve_url,
     status,
@@ -35,6 +33,7 @@ from pgshift.errors import (
 )
 from pgshift.plan import Entry, Status
 from pgshift.runner import Event, RunResult
+from pgshift.scaffold import init, new
 from pgshift.version import __version__
 
 __all__ = [

@@ -12,15 +12,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pgshift import history
-from pgshift.config import CONFIG_FILE, Settings, load_settings
+from pgshift.config import Settings, load_settings
 from pgshift.connection import connect, describe
 from pgshift.discovery import Migration, discover
-from pgshift.errors import HistoryError, PgshiftError
+from pgshift.errors import HistoryError
 from pgshift.locking import AdvisoryLock, Holder
 from pgshift.plan import Status, Step, compute_status, down_plan, make_plan
 from pgshift.runner import Event, Runner, RunResult
@@ -451,77 +450,3 @@ def baseline(
                     },
                 )
         return tuple(m.name for m in chosen)
-
-
-_CONFIG_TEMPLATE = """\
-# pgshift settings. Environment variables (PGSHIFT_*, DATABASE_URL) and
-# command-line flags override these. See the README for every key.
-migrations = "migrations"
-# database_url = "postgresql://user@localhost:5432/app"   # unset: the embedded server
-# lock_wait = "2min"        # how long to wait for another runner's lock
-# lock_timeout = "5s"       # lock_timeout for each migration's statements
-"""
-
-
-def init(project_dir: str | Path = ".") -> list[Path]:
-    """Create ``migrations/`` and ``pgshift.toml`` in ``project_dir``; returns what was created."""
-    root = Path(project_dir)
-    created: list[Path] = []
-    migrations = root / "migrations"
-    if not migrations.is_dir():
-        migrations.mkdir(parents=True)
-        created.append(migrations)
-    config = root / CONFIG_FILE
-    if not config.exists():
-        config.write_text(_CONFIG_TEMPLATE)
-        created.append(config)
-    return created
-
-
-def new(
-    slug: str,
-    *,
-    directory: str | Path | None = None,
-    settings: Settings | None = None,
-    python: bool = False,
-    no_transaction: bool = False,
-) -> Path:
-    """Write the next versioned migration file and return its path.
-
-    The version follows the directory's style: the next number with the same
-    width (``0001``), or a UTC timestamp when the files use timestamps.
-    """
-    settings = _settings(settings, None, directory)
-    folder = settings.migrations_dir
-    if not folder.is_dir():
-        raise PgshiftError(
-            f"migrations directory {folder} does not exist.", "Run 'pgshift init' first."
-        )
-    clean = re.sub(r"[^a-z0-9]+", "_", slug.lower()).strip("_")
-    if not clean:
-        raise PgshiftError(
-            f"{slug!r} makes no file name.", "Use words, e.g.: pgshift new add_posts"
-        )
-    # Names only: a file just written by 'new' and still empty must not stop the next one.
-    leading = [re.match(r"\d+", p.name) for p in folder.iterdir()]
-    digits = [m.group(0) for m in leading if m is not None]
-    if digits and max(len(d) for d in digits) >= 14:
-        version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    else:
-        top = max((int(d) for d in digits), default=0)
-        version = str(top + 1).zfill(max((len(d) for d in digits), default=4))
-    if python:
-        path = folder / f"{version}_{clean}.py"
-        body = (
-            f'"""{slug}."""\n\n'
-            + ("transaction = False\n\n" if no_transaction else "")
-            + "\ndef up(conn):\n    conn.execute(...)\n\n\ndef down(conn):\n    conn.execute(...)\n"
-        )
-    else:
-        path = folder / f"{version}_{clean}.sql"
-        header = "-- pgshift:no-transaction\n" if no_transaction else ""
-        body = f"{header}-- {slug}\n\n\n-- pgshift:down\n\n"
-    if path.exists():
-        raise PgshiftError(f"{path} already exists.")
-    path.write_text(body)
-    return path

@@ -138,7 +138,7 @@ def cli() -> None:
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 def init(directory: Path) -> None:
     """Create migrations/ and pgshift.toml in a project."""
-    from pgshift.api import init as do_init
+    from pgshift.scaffold import init as do_init
 
     created = do_init(directory)
     for path in created:
@@ -154,7 +154,7 @@ def init(directory: Path) -> None:
 @_options
 def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
     """Write the next versioned migration file, named after SLUG."""
-    from pgshift.api import new as do_new
+    from pgshift.scaffold import new as do_new
 
     try:
         path = do_new(slug, settings=_settings(opts), python=python, no_transaction=no_transaction)

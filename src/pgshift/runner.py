@@ -8,13 +8,11 @@ that dies part-way resumes after the last completed statement.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,8 @@ from psycopg import sql
 from pgshift import history
 from pgshift.discovery import Migration, Section
 from pgshift.errors import MigrationError, PgshiftError
+from pgshift.pymigration import load_python, python_error
+from pgshift.sqlstate import STATE_HINTS
 from pgshift.statements import Statement, check_runnable, split
 
 if TYPE_CHECKING:
@@ -35,23 +35,6 @@ log = logging.getLogger(__name__)
 # Test hook: SIGKILL this process after the Nth statement sent by the runner, to
 # prove that a run killed anywhere can be finished by the next one.
 CRASH_AFTER_ENV = "_PGSHIFT_CRASH_AFTER"
-
-_STATE_HINTS = {
-    "42P07": "The object already exists. Was it created by hand, or by the script pgshift "
-    "replaces? For a database built before pgshift, record what is there with "
-    "'pgshift baseline VERSION'; otherwise write the migration against the current schema.",
-    "42701": "The column already exists. If it was added by hand or by an earlier script, "
-    "record that with 'pgshift baseline', or drop the ADD COLUMN from this migration.",
-    "42P01": "The table does not exist at this point. Is it created by an earlier migration "
-    "(check the version order with 'pgshift status'), and spelled the same?",
-    "42703": "The column does not exist at this point: check its name and the migration order.",
-    "42704": "The object does not exist at this point: check its name and the migration order.",
-    "55P03": "A lock could not be taken in time: another session holds it. Retry when the "
-    "blocking transaction has ended.",
-    "57014": "The statement ran past its statement_timeout.",
-    "25001": "This statement cannot run inside a transaction: put it in a migration of its "
-    "own marked '-- pgshift:no-transaction'.",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,35 +57,6 @@ class RunResult:
     seconds: float
     statements: int
     resumed_at: int = 0
-
-
-def _load_python(path: Path) -> Any:
-    name = f"pgshift_migration_{abs(hash(str(path)))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise MigrationError(f"{path}: cannot be loaded as a Python module.", path=path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        raise _python_error(path, exc, "while loading") from exc
-    return module
-
-
-def _python_error(path: Path, exc: BaseException, when: str) -> MigrationError:
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename) == path:
-            line = frame.lineno
-    state = getattr(exc, "sqlstate", None)
-    where = f"{path}:{line}" if line else str(path)
-    return MigrationError(
-        f"{where}: {type(exc).__name__} {when}: {exc}".rstrip(),
-        _STATE_HINTS.get(state or "", "Fix the migration; its transaction was rolled back."),
-        path=path,
-        line=line,
-        sqlstate=state,
-    )
 
 
 class Runner:
@@ -190,7 +144,7 @@ class Runner:
         message += f"\n{excerpt}"
         if state:
             message += f"\n  SQLSTATE {state}"
-        hint = _STATE_HINTS.get(state or "", "")
+        hint = STATE_HINTS.get(state or "", "")
         if lost:
             hint = "The connection to the server was lost; the server rolled the transaction back."
         if server_hint:
@@ -354,7 +308,7 @@ class Runner:
         self._exec(self._record, self._params(migration, time.perf_counter() - started, "apply"))
 
     def _apply_python(self, migration: Migration, started: float) -> None:
-        module = _load_python(migration.path)
+        module = load_python(migration.path)
         if migration.directives.transaction:
             with self.conn.transaction():
                 for setting in self._settings(migration):
@@ -373,7 +327,7 @@ class Runner:
         except PgshiftError:
             raise
         except Exception as exc:
-            raise _python_error(path, exc, "in the migration") from exc
+            raise python_error(path, exc, "in the migration") from exc
 
     def _index_state(self, statement: Statement) -> bool | None:
         """For ``CREATE INDEX CONCURRENTLY name``: None if absent, else whether it is valid."""
@@ -475,7 +429,7 @@ class Runner:
         forget = history.forget_query(self.schema, migration.kind == "repeatable")
         params = self._params(migration, 0.0, "revert")
         if migration.language == "python":
-            module = _load_python(migration.path)
+            module = load_python(migration.path)
             if migration.directives.transaction:
                 with self.conn.transaction():
                     self._call(module.down, migration.path)
