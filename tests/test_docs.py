@@ -9,7 +9,7 @@ import click
 
 from pgshift.cli import cli
 from pgshift.config import KNOWN_KEYS
-from pgshift.discovery import KNOWN_DIRECTIVES
+from pgshift.sections import KNOWN_DIRECTIVES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -26,8 +26,17 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
-from pgshift.config import parse_duration
-from pgshift.errors import ConfigError, DiscoveryError
+from pgshift.errors import DiscoveryError
+from pgshift.sections import (
+    DBMATE_UP,
+    Directives,
+    Section,
+    is_blank_or_comment,
+    python_shape,
+    require_content,
+    split_dbmate_sql,
+    split_pgshift_sql,
+)
 
 Kind = Literal["versioned", "repeatable"]
 Language = Literal["sql", "python"]
@@ -37,34 +46,10 @@ _GOLANG = re.compile(r"^(\d+)_(.+)\.(up|down)\.sql$")
 _FLYWAY = re.compile(r"^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$")
 _REPEATABLE = re.compile(r"^R__(.+)\.(sql)$")
 _FOLDER = re.compile(r"^(\d+)_(.+)$")
-_DIRECTIVE = re.compile(r"^--\s*pgshift:([a-z-]+)\s*(.*?)\s*$", re.IGNORECASE)
-_DBMATE = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.IGNORECASE)
-_DBMATE_UP = re.compile(r"^\s*--\s*migrate:up\b", re.IGNORECASE | re.MULTILINE)
-
-KNOWN_DIRECTIVES = ("no-transaction", "lock-timeout", "statement-timeout", "allow", "down")
 NAME_HINT = (
     "Name versioned migrations <version>_<slug>.sql or .py (for example "
     "0003_add_posts.sql) and repeatable ones R__<slug>.sql."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A piece of SQL and where it came from, so errors can say ``file:line``."""
-
-    sql: str
-    path: Path
-    first_line: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Directives:
-    """The ``-- pgshift:`` directives of one migration."""
-
-    transaction: bool = True
-    lock_timeout: float | None = None
-    statement_timeout: float | None = None
-    allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,179 +132,6 @@ def _digest(*parts: str) -> str:
     return sha.hexdigest()
 
 
-def _is_blank_or_comment(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("--")
-
-
-def _require_content(section: Section, role: str) -> None:
-    if all(_is_blank_or_comment(line) for line in section.sql.splitlines()):
-        raise DiscoveryError(
-            f"{section.path}:{section.first_line}: the {role} part is empty "
-            "(nothing but comments or blank lines).",
-            "Write the SQL of the migration, or delete the file.",
-            path=section.path,
-            line=section.first_line,
-        )
-
-
-def _parse_directive(
-    path: Path, lineno: int, name: str, arg: str, found: dict[str, object]
-) -> None:
-    where = f"{path}:{lineno}"
-    if name not in KNOWN_DIRECTIVES:
-        raise DiscoveryError(
-            f"{where}: unknown directive 'pgshift:{name}'.",
-            f"Known directives: {', '.join('pgshift:' + d for d in KNOWN_DIRECTIVES)}.",
-            path=path,
-            line=lineno,
-        )
-    try:
-        if name == "no-transaction":
-            found["transaction"] = False
-        elif name in ("lock-timeout", "statement-timeout"):
-            found[name.replace("-", "_")] = parse_duration(arg, f"{where}: pgshift:{name}")
-        elif name == "allow":
-            rules = [r for r in re.split(r"[\s,]+", arg) if r]
-            if not rules:
-                raise DiscoveryError(
-                    f"{where}: 'pgshift:allow' needs a rule id.",
-                    "Write for example: -- pgshift:allow drop-column",
-                    path=path,
-                    line=lineno,
-                )
-            allow = found.setdefault("allow", [])
-            assert isinstance(allow, list)
-            allow.extend(rules)
-    except ConfigError as exc:
-        raise DiscoveryError(exc.message, exc.hint, path=path, line=lineno) from exc
-
-
-def _split_pgshift_sql(path: Path, text: str) -> tuple[Section, Section | None, Directives]:
-    """Split a pgshift-style file into up and down parts and read its directives."""
-    found: dict[str, object] = {}
-    lines = text.split("\n")
-    down_at: int | None = None
-    in_header = True
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        match = _DIRECTIVE.match(stripped)
-        if match is None:
-            if in_header and not _is_blank_or_comment(line):
-                in_header = False
-            continue
-        name, arg = match.group(1).lower(), match.group(2)
-        if name == "down":
-            if down_at is not None:
-                raise DiscoveryError(
-                    f"{path}:{index + 1}: a second 'pgshift:down' line.",
-                    "A file has one up part and at most one down part.",
-                    path=path,
-                    line=index + 1,
-                )
-            down_at = index
-            in_header = False
-            continue
-        if not in_header and name != "allow":
-            raise DiscoveryError(
-                f"{path}:{index + 1}: directive 'pgshift:{name}' is not at the top of the file.",
-                "Move the directive above the first statement.",
-                path=path,
-                line=index + 1,
-            )
-        _parse_directive(path, index + 1, name, arg, found)
-    up_lines = lines if down_at is None else lines[:down_at]
-    up = Section("\n".join(up_lines), path, 1)
-    down = None
-    if down_at is not None:
-        down = Section("\n".join(lines[down_at + 1 :]), path, down_at + 2)
-    return up, down, _directives(found)
-
-
-def _directives(found: dict[str, object]) -> Directives:
-    allow = found.get("allow", [])
-    assert isinstance(allow, list)
-    lock = found.get("lock_timeout")
-    statement = found.get("statement_timeout")
-    return Directives(
-        transaction=bool(found.get("transaction", True)),
-        lock_timeout=lock if isinstance(lock, float) else None,
-        statement_timeout=statement if isinstance(statement, float) else None,
-        allow=tuple(str(a) for a in allow),
-    )
-
-
-def _split_dbmate_sql(path: Path, text: str) -> tuple[Section, Section | None, Directives]:
-    """dbmate's ``-- migrate:up [transaction:false]`` / ``-- migrate:down`` sections."""
-    lines = text.split("\n")
-    marks: dict[str, int] = {}
-    found: dict[str, object] = {}
-    for index, line in enumerate(lines):
-        match = _DBMATE.match(line.strip())
-        if match:
-            marks[match.group(1).lower()] = index
-            if "transaction:false" in match.group(2).replace(" ", "").lower():
-                found["transaction"] = False
-        else:
-            directive = _DIRECTIVE.match(line.strip())
-            if directive:
-                _parse_directive(
-                    path, index + 1, directive.group(1).lower(), directive.group(2), found
-                )
-    start = marks["up"]
-    end = marks.get("down", len(lines))
-    if end < start:
-        raise DiscoveryError(
-            f"{path}:{end + 1}: '-- migrate:down' comes before '-- migrate:up'.",
-            "Put the up section first.",
-            path=path,
-            line=end + 1,
-        )
-    up = Section("\n".join(lines[start + 1 : end]), path, start + 2)
-    down = None
-    if "down" in marks:
-        down = Section("\n".join(lines[end + 1 :]), path, end + 2)
-    return up, down, _directives(found)
-
-
-def _python_shape(path: Path, text: str) -> tuple[bool, Directives]:
-    """Read a Python migration's shape without running it: has ``up``, ``down``, ``transaction``."""
-    import ast
-
-    try:
-        tree = ast.parse(text, filename=str(path))
-    except SyntaxError as exc:
-        raise DiscoveryError(
-            f"{path}:{exc.lineno}: Python syntax error: {exc.msg}.",
-            "Fix the migration's Python code.",
-            path=path,
-            line=exc.lineno,
-        ) from exc
-    functions = {
-        node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    transaction = True
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "transaction" for t in node.targets
-        ):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, bool):
-                transaction = node.value.value
-            else:
-                raise DiscoveryError(
-                    f"{path}:{node.lineno}: 'transaction' must be True or False.",
-                    path=path,
-                    line=node.lineno,
-                )
-    if "up" not in functions:
-        raise DiscoveryError(
-            f"{path}: a Python migration must define up(conn).",
-            "Add: def up(conn): conn.execute('...')",
-            path=path,
-        )
-    return "down" in functions, Directives(transaction=transaction)
-
-
 def _bad_name(path: Path) -> DiscoveryError:
     return DiscoveryError(f"{path}: file name does not name a migration.", NAME_HINT, path=path)
 
@@ -328,13 +140,13 @@ def _sql_migration(version: str | None, slug: str, path: Path, text: str, layout
     lowered = text.lower()
     if "pgshift:" not in lowered and "migrate:" not in lowered:
         up, down, directives = Section(text, path, 1), None, Directives()
-    elif _DBMATE_UP.search(text):
-        up, down, directives = _split_dbmate_sql(path, text)
+    elif DBMATE_UP.search(text):
+        up, down, directives = split_dbmate_sql(path, text)
         layout = "dbmate"
     else:
-        up, down, directives = _split_pgshift_sql(path, text)
-    _require_content(up, "up")
-    has_down = down is not None and not all(_is_blank_or_comment(x) for x in down.sql.splitlines())
+        up, down, directives = split_pgshift_sql(path, text)
+    require_content(up, "up")
+    has_down = down is not None and not all(is_blank_or_comment(x) for x in down.sql.splitlines())
     return Migration(
         version=version,
         slug=slug,
@@ -359,14 +171,14 @@ def _pair(
     layout: str,
 ) -> Migration:
     up_text = read_text(up_path)
-    up, _, directives = _split_pgshift_sql(up_path, up_text)
-    _require_content(up, "up")
+    up, _, directives = split_pgshift_sql(up_path, up_text)
+    require_content(up, "up")
     down: Section | None = None
     parts = [up_text]
     if down_path is not None:
         down_text = read_text(down_path)
         parts.append(down_text)
-        if not all(_is_blank_or_comment(x) for x in down_text.splitlines()):
+        if not all(is_blank_or_comment(x) for x in down_text.splitlines()):
             down = Section(down_text, down_path, 1)
     return Migration(
         version=version,
@@ -454,7 +266,7 @@ def discover(directory: Path) -> tuple[Migration, ...]:
             version = canonical_version(match.group(1))
             text = read_text(entry)
             if match.group(3) == "py":
-                has_down, directives = _python_shape(entry, text)
+                has_down, directives = python_shape(entry, text)
                 found.append(
                     Migration(
                         version=version,

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from psycopg import sql
 
 from pgshift import history
-from pgshift.discovery import Migration, Section
+from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
 from pgshift.pymigration import load_python, python_error
+from pgshift.sections import Section
 from pgshift.sqlstate import STATE_HINTS
 from pgshift.statements import Statement, check_runnable, split
 

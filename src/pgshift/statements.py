@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pgshift.discovery import Section
 from pgshift.errors import SqlError
+from pgshift.sections import Section
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgshift.discovery import Section, canonical_version, discover, version_key
+from pgshift.discovery import canonical_version, discover, version_key
 from pgshift.errors import DiscoveryError, SqlError
+from pgshift.sections import Section
 from pgshift.statements import check_runnable, split
 from tests.conftest import write_migrations
 
