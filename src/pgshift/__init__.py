@@ -31,8 +31,8 @@ from pgshift.errors import (
     PgshiftError,
     SqlError,
 )
+from pgshift.events import Event, RunResult
 from pgshift.plan import Entry, Status
-from pgshift.runner import Event, RunResult
 from pgshift.scaffold import init, new
 from pgshift.version import __version__
 

@@ -20,14 +20,16 @@ from pgshift.config import Settings, load_settings
 from pgshift.connection import connect, describe
 from pgshift.discovery import Migration, discover
 from pgshift.errors import HistoryError
+from pgshift.events import Event, RunResult
 from pgshift.locking import AdvisoryLock, Holder
 from pgshift.plan import Status, Step, compute_status, down_plan, make_plan
-from pgshift.runner import Event, Runner, RunResult
-from pgshift.statements import Statement
 from pgshift.version import __version__
 
 if TYPE_CHECKING:
     import psycopg
+
+    from pgshift.runner import Runner
+    from pgshift.statements import Statement
 
 EventHandler = Callable[[Event], None]
 
@@ -195,6 +197,8 @@ def _status(session: _Session, migrations: tuple[Migration, ...]) -> Status:
 
 
 def _runner(session: _Session, *, dry_run: bool = False) -> Runner:
+    from pgshift.runner import Runner  # not needed, nor imported, when nothing is pending
+
     return Runner(
         session.conn if dry_run else session.work(),
         session.settings.schema,
@@ -226,11 +230,13 @@ def migrate(
     with _session(settings, write=not dry_run, on_event=on_event) as session:
         status = _status(session, migrations)
         steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
+        if not steps:
+            return MigrateResult(session.target, notes=tuple(session.notes))
+        runner = _runner(session, dry_run=dry_run)
         prepared = [
-            (step, Runner.prepare(step.migration) if step.migration.language == "sql" else ())
+            (step, runner.prepare(step.migration) if step.migration.language == "sql" else ())
             for step in steps
         ]
-        runner = _runner(session, dry_run=dry_run)
         if dry_run:
             script = "\n\n".join(runner.render(s.migration, stmts) for s, stmts in prepared)
             return MigrateResult(
@@ -311,10 +317,10 @@ def down(
     migrations = discover(settings.migrations_dir)
     with _session(settings, write=True, on_event=on_event) as session:
         chosen = down_plan(_status(session, migrations), target=to, steps=steps)
-        prepared = [
-            (m, Runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
-        ]
         runner = _runner(session)
+        prepared = [
+            (m, runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
+        ]
         results = []
         for index, (migration, statements) in enumerate(prepared, start=1):
             _emit(on_event, Event("revert", migration.name, migration, index, len(prepared)))

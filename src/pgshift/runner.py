@@ -14,7 +14,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from psycopg import sql
 from pgshift import history
 from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
+from pgshift.events import RunResult
 from pgshift.pymigration import load_python, python_error
 from pgshift.sections import Section
 from pgshift.sqlstate import STATE_HINTS
@@ -36,28 +36,6 @@ log = logging.getLogger(__name__)
 # Test hook: SIGKILL this process after the Nth statement sent by the runner, to
 # prove that a run killed anywhere can be finished by the next one.
 CRASH_AFTER_ENV = "_PGSHIFT_CRASH_AFTER"
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Progress of a run, for whoever shows it: the library never prints."""
-
-    kind: str  # "start", "done", "resume", "revert", "reverted", "note"
-    message: str
-    migration: Migration | None = None
-    index: int = 0
-    total: int = 0
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    """A migration that ran: how long it took and how many statements it sent."""
-
-    migration: Migration
-    seconds: float
-    statements: int
-    resumed_at: int = 0
 
 
 class Runner:

@@ -1,0 +1,29 @@
+"""What a run reports: progress events as it goes, and a result per migration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pgshift.discovery import Migration
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Progress of a run, for whoever shows it: the library never prints."""
+
+    kind: str  # "start", "done", "resume", "revert", "reverted", "note"
+    message: str
+    migration: Migration | None = None
+    index: int = 0
+    total: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A migration that ran: how long it took and how many statements it sent."""
+
+    migration: Migration
+    seconds: float
+    statements: int
+    resumed_at: int = 0
