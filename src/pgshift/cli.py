@@ -242,14 +242,18 @@ def _print_status(target: str, current: Any) -> None:
         name = entry.migration.name if entry.migration else f"({entry.slug}: file missing)"
         rows.append((entry.version or "R", name, entry.state, applied))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    click.echo(f"{target}  (current version: {current.current or 'none'})")
+    styled: dict[str, str] = {}  # one style call per state, one write for the whole table
+    lines = [f"{target}  (current version: {current.current or 'none'})"]
     for index, (version, name, state, applied) in enumerate(rows):
         cells = f"{version:<{widths[0]}}  {name:<{widths[1]}}  "
         padded = f"{state:<{widths[2]}}"
         if index == 0:
-            click.echo(click.style(f"{cells}{padded}  {applied}", bold=True))
-        else:
-            click.echo(f"{cells}{click.style(padded, fg=_STATE_COLOUR.get(state))}  {applied}")
+            lines.append(click.style(f"{cells}{padded}  {applied}", bold=True))
+            continue
+        if padded not in styled:
+            styled[padded] = click.style(padded, fg=_STATE_COLOUR.get(state))
+        lines.append(f"{cells}{styled[padded]}  {applied}")
+    click.echo("\n".join(lines))
     counts: dict[str, int] = {}
     for entry in current.entries:
         counts[entry.state] = counts.get(entry.state, 0) + 1

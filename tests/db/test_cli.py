@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from tests.conftest import query, run_cli, tables, write_migrations
+from tests.conftest import cli_env, query, run_cli, tables, write_migrations
 
 
 def test_init_and_new(tmp_path: Path) -> None:
@@ -114,3 +114,20 @@ def test_down_refuses_a_remote_server_before_connecting(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--allow-remote" in result.stderr
     assert time.monotonic() - started < 5
+
+
+def test_libpq_variables_name_the_server(db_url: str, tmp_path: Path) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(db_url)
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
+    env = cli_env(
+        PGHOST=str(params.get("host", "127.0.0.1")),
+        PGPORT=str(params.get("port", "5432")),
+        PGUSER=str(params.get("user", "postgres")),
+        PGDATABASE=str(params["dbname"]),
+    )
+    result = run_cli("migrate", "--dir", str(folder), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "embedded" not in result.stderr
+    assert tables(db_url) == {"a"}
