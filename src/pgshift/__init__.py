@@ -29,6 +29,7 @@ from pgshift.errors import (
     MigrationError,
     NotReversible,
     PgshiftError,
+    PoolerDetected,
     SqlError,
 )
 from pgshift.events import Event, RunResult
@@ -51,6 +52,7 @@ __all__ = [
     "MigrationError",
     "NotReversible",
     "PgshiftError",
+    "PoolerDetected",
     "RepairResult",
     "RunResult",
     "Settings",

@@ -168,7 +168,13 @@ def _session(
             held = who.describe() if who else "another session"
             _emit(on_event, Event("wait", f"waiting for the migration lock held by {held}"))
 
-        lock = AdvisoryLock(first, settings.schema, wait=settings.lock_wait, on_wait=waiting)
+        lock = AdvisoryLock(
+            first,
+            settings.schema,
+            wait=settings.lock_wait,
+            on_wait=waiting,
+            allow_pooler=settings.allow_pooler,
+        )
         lock.acquire()
         session = _Session(settings, url, first, conn, notes)
         try:

@@ -49,6 +49,11 @@ def _options(func: F) -> F:
             metavar="SECONDS",
             help="Wait up to SECONDS for another runner's migration lock (default 120).",
         ),
+        click.option(
+            "--allow-pooler",
+            is_flag=True,
+            help="Run through a pooler in session mode (refused by default).",
+        ),
         click.option("--debug", is_flag=True, help="Show tracebacks and debug logging."),
     ]
     for decorator in reversed(decorators):
@@ -70,8 +75,9 @@ def _settings(opts: dict[str, Any]) -> Any:
         "connect_wait": opts.get("wait"),
         "lock_wait": opts.get("lock_wait"),
     }
-    if opts.get("allow_out_of_order"):
-        flags["allow_out_of_order"] = True
+    for flag in ("allow_out_of_order", "allow_pooler"):
+        if opts.get(flag):
+            flags[flag] = True
     return load_settings(flags, config_file=opts.get("config"))
 
 

@@ -55,6 +55,7 @@ class Settings:
     connect_wait: float = 0.0
     connect_timeout: float = 10.0
     allow_out_of_order: bool = False
+    allow_pooler: bool = False
     lock_timeout: float | None = None
     statement_timeout: float | None = None
     embedded_dir: Path = field(default_factory=lambda: Path(".pgshift/pgdata"))
@@ -80,6 +81,7 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "connect_wait": ("PGSHIFT_CONNECT_WAIT", "duration"),
     "connect_timeout": ("PGSHIFT_CONNECT_TIMEOUT", "duration"),
     "allow_out_of_order": ("PGSHIFT_ALLOW_OUT_OF_ORDER", "bool"),
+    "allow_pooler": ("PGSHIFT_ALLOW_POOLER", "bool"),
     "lock_timeout": ("PGSHIFT_LOCK_TIMEOUT", "duration"),
     "statement_timeout": ("PGSHIFT_STATEMENT_TIMEOUT", "duration"),
     "embedded_dir": ("PGSHIFT_EMBEDDED_DIR", "path"),
@@ -224,6 +226,7 @@ def load_settings(
         connect_wait=values.get("connect_wait", 0.0),
         connect_timeout=values.get("connect_timeout", 10.0),
         allow_out_of_order=values.get("allow_out_of_order", False),
+        allow_pooler=values.get("allow_pooler", False),
         lock_timeout=values.get("lock_timeout"),
         statement_timeout=values.get("statement_timeout"),
         embedded_dir=values.get("embedded_dir", project_dir / ".pgshift" / "pgdata"),

@@ -13,6 +13,7 @@ a paragraph and an exit code; the library never prints.
     ├── ConnectError           server unreachable, wrong password, no database
     ├── EmbeddedError          the embedded server cannot start or is missing
     ├── LockTimeout            another runner kept the migration lock too long
+    ├── PoolerDetected         a pooler between pgshift and the server would break the lock
     ├── HistoryError           history and files disagree (edited, missing, out of order)
     ├── MigrationError         a statement failed while migrating
     └── NotReversible          a down was asked of a migration without one
@@ -64,6 +65,10 @@ class EmbeddedError(PgshiftError):
 
 class LockTimeout(PgshiftError):
     """Another runner held the migration lock for longer than the wait allows."""
+
+
+class PoolerDetected(PgshiftError):
+    """A connection pooler or proxy sits between pgshift and the server."""
 
 
 class HistoryError(PgshiftError):

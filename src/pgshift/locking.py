@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pgshift.errors import LockTimeout
+from pgshift.errors import LockTimeout, PoolerDetected
 
 if TYPE_CHECKING:
     import psycopg
@@ -81,16 +81,34 @@ class AdvisoryLock:
         *,
         wait: float,
         on_wait: Callable[[Holder | None], None] | None = None,
+        allow_pooler: bool = False,
     ) -> None:
         self.conn = conn
+        self.allow_pooler = allow_pooler
         self.key = lock_key(schema)
         self.wait = wait
         self.on_wait = on_wait
         self.held = False
 
     def _try(self) -> bool:
-        row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-        return bool(row and row[0])
+        row = self.conn.execute(
+            "SELECT pg_try_advisory_lock(%s), pg_backend_pid()", (self.key,)
+        ).fetchone()
+        got = bool(row and row[0])
+        server_pid = row[1] if row else None
+        if server_pid != self.conn.info.backend_pid and not self.allow_pooler:
+            if got:  # on this statement's backend, whichever it was
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+            raise PoolerDetected(
+                "pgshift is connected through a connection pooler or proxy: the server "
+                f"runs this session as backend {server_pid}, the connection was told "
+                f"{self.conn.info.backend_pid}. Behind a pooler in transaction mode a session "
+                "lock does not keep two runners apart, and nothing was run.",
+                "Point pgshift at PostgreSQL itself (a direct URL for migrations), or, if the "
+                "pooler keeps one server session per client (session mode), pass "
+                "--allow-pooler.",
+            )
+        return got
 
     def acquire(self) -> None:
         """Poll until the lock is ours, or raise :class:`LockTimeout` after ``wait`` seconds."""
