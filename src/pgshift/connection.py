@@ -51,8 +51,6 @@ def describe(url: str) -> str:
     except ConnectError:
         return "<malformed URL>"
     if not url:
-        import os
-
         params = {
             "host": os.environ.get("PGHOST", "localhost"),
             "port": os.environ.get("PGPORT"),
@@ -179,8 +177,6 @@ def connect(
 
 def is_local(url: str) -> bool:
     """True when ``url`` names a server on this machine (loopback or a unix socket)."""
-    import os
-
     try:
         params = _params(url)
     except ConnectError:
