@@ -155,27 +155,17 @@ def tools(admin: str) -> tuple[list[Tool], list[str]]:
         )
     )
     if (BIN / "alembic").exists():
+
+        def alembic(d: Path, db: str, *command: str) -> list[str]:
+            url = "url=" + urls(admin, db)["sqlalchemy"]
+            return [str(BIN / "alembic"), "-c", str(d / "alembic.ini"), "-x", url, *command]
+
         found.append(
             Tool(
                 "alembic",
                 prepare_alembic,
-                lambda d, db: [
-                    str(BIN / "alembic"),
-                    "-c",
-                    str(d / "alembic.ini"),
-                    "-x",
-                    "url=" + urls(admin, db)["sqlalchemy"],
-                    "upgrade",
-                    "head",
-                ],
-                lambda d, db: [
-                    str(BIN / "alembic"),
-                    "-c",
-                    str(d / "alembic.ini"),
-                    "-x",
-                    "url=" + urls(admin, db)["sqlalchemy"],
-                    "current",
-                ],
+                lambda d, db: alembic(d, db, "upgrade", "head"),
+                lambda d, db: alembic(d, db, "current"),
             )
         )
     else:
