@@ -187,6 +187,16 @@ def _problem(entry: Entry, status: Status) -> HistoryError:
     )
 
 
+def _target_key(target: str) -> tuple[int, ...]:
+    try:
+        return version_key(target)
+    except ValueError:
+        raise HistoryError(
+            f"--to {target}: not a version number.",
+            "Use a version from 'pgshift status', such as 3 or 20261124013000.",
+        ) from None
+
+
 def make_plan(
     status: Status,
     *,
@@ -204,7 +214,7 @@ def make_plan(
             raise _problem(entry, status)
         if entry.state == "out-of-order" and not allow_out_of_order:
             raise _problem(entry, status)
-    limit = version_key(target) if target is not None else None
+    limit = _target_key(target) if target is not None else None
     if limit is not None and not any(
         e.version is not None and version_key(e.version) == limit for e in status.entries
     ):
@@ -242,7 +252,7 @@ def down_plan(
             raise _problem(entry, status)
     applied.sort(key=lambda e: version_key(e.version or "0"), reverse=True)
     if target is not None:
-        limit = version_key(target)
+        limit = _target_key(target)
         if target != "0" and not any(
             e.version is not None and version_key(e.version) == limit for e in status.entries
         ):

@@ -131,3 +131,13 @@ def test_libpq_variables_name_the_server(db_url: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "embedded" not in result.stderr
     assert tables(db_url) == {"a"}
+
+
+def test_to_must_be_a_version(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
+    for command in ("migrate", "down"):
+        result = run_cli(command, "--to", "latest", "--dir", str(folder), url=db_url)
+        assert result.returncode == 2
+        assert "not a version number" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert tables(db_url) == set()
