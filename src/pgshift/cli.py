@@ -118,6 +118,12 @@ def _fail(exc: BaseException, debug: bool) -> NoReturn:
         import traceback
 
         traceback.print_exception(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, PgshiftError):
+        # The file system said no (permissions, a full disk): the user's to fix, not a bug.
+        where = exc.filename or "a file pgshift needed"
+        exc = PgshiftError(
+            f"{where}: {exc.strerror or exc}.", "Check the path, its permissions and free space."
+        )
     if isinstance(exc, PgshiftError):
         click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
         if exc.hint:
@@ -146,7 +152,10 @@ def init(directory: Path) -> None:
     """Create migrations/ and pgshift.toml in a project."""
     from pgshift.scaffold import init as do_init
 
-    created = do_init(directory)
+    try:
+        created = do_init(directory)
+    except Exception as exc:
+        _fail(exc, False)
     for path in created:
         click.echo(f"created {path}")
     if not created:

@@ -141,3 +141,13 @@ def test_to_must_be_a_version(db_url: str, tmp_path: Path) -> None:
         assert "not a version number" in result.stderr
         assert "Traceback" not in result.stderr
     assert tables(db_url) == set()
+
+
+def test_a_file_system_refusal_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "migrations").write_text("a file where the folder should be")
+    result = run_cli("init", "--dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert "migrations" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "bug" not in result.stderr
