@@ -1,0 +1,330 @@
+"""Catalogs to model: a fixed number of queries, whatever the number of objects.
+
+Each query reads one kind of object for every user schema at once (no query per
+table); the system schemas, pgshift's own schema and objects that belong to
+extensions are left out. The SQL is kept as literal text beside the code that
+reads it. Correct on PostgreSQL 13 to 18.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from pgshift.schema import (
+    Column,
+    CompositeType,
+    Constraint,
+    Domain,
+    EnumType,
+    Extension,
+    Function,
+    Index,
+    Policy,
+    Schema,
+    Sequence,
+    Table,
+    Trigger,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+_USER_NS = """
+    n.nspname <> ALL (%(excluded)s) AND n.nspname !~ '^pg_'
+    AND n.nspname <> 'information_schema'
+"""
+_NOT_EXTENSION = """
+    NOT EXISTS (SELECT 1 FROM pg_depend dep
+                WHERE dep.objid = {oid} AND dep.deptype = 'e')
+"""
+
+SCHEMAS_SQL = f"SELECT n.nspname FROM pg_namespace n WHERE {_USER_NS} ORDER BY 1"
+
+TABLES_SQL = f"""
+SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
+       obj_description(c.oid, 'pg_class'), c.relrowsecurity, c.relforcerowsecurity,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       (SELECT i.inhparent::regclass::text FROM pg_inherits i
+         WHERE i.inhrelid = c.oid AND c.relispartition),
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+       pg_get_userbyid(c.relowner)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_NS}
+  AND {_NOT_EXTENSION.format(oid="c.oid")}
+"""
+
+COLUMNS_SQL = f"""
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+       col_description(a.attrelid, a.attnum)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
+  AND {_USER_NS}
+ORDER BY a.attrelid, a.attnum
+"""
+
+CONSTRAINTS_SQL = f"""
+SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid),
+       ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
+             ORDER BY k.ord)::text[],
+       CASE WHEN co.contype = 'f' THEN co.confrelid::regclass::text END,
+       ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
+             ORDER BY k.ord)::text[],
+       co.confupdtype, co.confdeltype, co.confmatchtype,
+       co.condeferrable, co.condeferred, co.convalidated,
+       obj_description(co.oid, 'pg_constraint'),
+       (SELECT nf.nspname || '.' || cf.relname FROM pg_class cf
+          JOIN pg_namespace nf ON nf.oid = cf.relnamespace WHERE cf.oid = co.confrelid)
+FROM pg_constraint co
+JOIN pg_class c ON c.oid = co.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE co.contype IN ('p', 'f', 'u', 'c', 'x') AND {_USER_NS}
+"""
+
+INDEXES_SQL = f"""
+SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), am.amname,
+       i.indisunique, i.indisprimary, i.indisvalid, pg_get_expr(i.indpred, i.indrelid),
+       (SELECT co.conname FROM pg_constraint co WHERE co.conindid = i.indexrelid
+          AND co.contype IN ('p', 'u', 'x') LIMIT 1),
+       obj_description(i.indexrelid, 'pg_class')
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE {_USER_NS}
+"""
+
+TRIGGERS_SQL = f"""
+SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled <> 'D'
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND {_USER_NS}
+"""
+
+POLICIES_SQL = f"""
+SELECT p.polrelid, p.polname,
+       CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                     WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+       p.polpermissive,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r) END
+             FROM unnest(p.polroles) r ORDER BY 1)::text[],
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+FROM pg_policy p
+JOIN pg_class c ON c.oid = p.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_NS}
+"""
+
+SEQUENCES_SQL = f"""
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+       s.seqmin, s.seqmax, s.seqcycle,
+       (SELECT dn.nspname || '.' || dc.relname || '.' || a.attname
+          FROM pg_depend d
+          JOIN pg_class dc ON dc.oid = d.refobjid
+          JOIN pg_namespace dn ON dn.oid = dc.relnamespace
+          JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+         WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
+           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="c.oid")}
+"""
+
+TYPES_SQL = f"""
+SELECT t.typtype, n.nspname, t.typname,
+       CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                                            WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+            WHEN t.typtype = 'c' THEN ARRAY(SELECT a.attname || ' ' ||
+                                                   format_type(a.atttypid, a.atttypmod)
+                                            FROM pg_attribute a
+                                            WHERE a.attrelid = t.typrelid AND a.attnum > 0
+                                              AND NOT a.attisdropped ORDER BY a.attnum)
+            WHEN t.typtype = 'd' THEN ARRAY(SELECT pg_get_constraintdef(co.oid)
+                                            FROM pg_constraint co
+                                            WHERE co.contypid = t.oid ORDER BY co.conname)
+       END::text[],
+       format_type(t.typbasetype, t.typtypmod), NOT t.typnotnull, t.typdefault,
+       obj_description(t.oid, 'pg_type')
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE (t.typtype IN ('e', 'd')
+       OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+  AND {_USER_NS} AND {_NOT_EXTENSION.format(oid="t.oid")}
+"""
+
+FUNCTIONS_SQL = f"""
+SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+       CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure'
+                      WHEN 'a' THEN 'aggregate' ELSE 'window' END,
+       CASE WHEN p.prokind IN ('f', 'w') THEN pg_get_function_result(p.oid) END,
+       l.lanname,
+       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
+       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE '' END,
+       obj_description(p.oid, 'pg_proc')
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="p.oid")}
+"""
+
+EXTENSIONS_SQL = """
+SELECT e.extname, n.nspname, e.extversion
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1
+"""
+
+_KINDS = {
+    "r": "table",
+    "p": "partitioned table",
+    "v": "view",
+    "m": "materialized view",
+    "f": "foreign table",
+}
+_CONSTRAINT_KINDS = {
+    "p": "primary key",
+    "f": "foreign key",
+    "u": "unique",
+    "c": "check",
+    "x": "exclusion",
+}
+_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+QUERIES = 11  # the number of queries inspect() sends, whatever the schema holds
+
+
+def inspect(conn: psycopg.Connection[Any], *, exclude: tuple[str, ...] = ("pgshift",)) -> Schema:
+    """The model of every user schema of the database ``conn`` is connected to.
+
+    ``exclude`` names schemas to leave out besides the system ones (pgshift's own
+    by default).
+    """
+    params = {"excluded": list(exclude)}
+
+    def rows(query: str) -> list[tuple[Any, ...]]:
+        return conn.execute(query, params).fetchall()
+
+    schemas = tuple(r[0] for r in rows(SCHEMAS_SQL))
+    columns: dict[int, list[Column]] = defaultdict(list)
+    for oid, *fields in rows(COLUMNS_SQL):
+        columns[oid].append(Column(*fields))
+    constraints: dict[int, list[Constraint]] = defaultdict(list)
+    for (
+        oid, name, kind, definition, cols, _ref, ref_cols, upd, dele, match,
+        deferrable, deferred, valid, comment, references,
+    ) in rows(CONSTRAINTS_SQL):  # fmt: skip
+        foreign = kind == "f"
+        constraints[oid].append(
+            Constraint(
+                name=name,
+                kind=_CONSTRAINT_KINDS[kind],
+                definition=definition,
+                columns=tuple(cols or ()),
+                references=references if foreign else None,
+                referenced_columns=tuple(ref_cols or ()) if foreign else (),
+                on_update=_ACTIONS.get(upd) if foreign else None,
+                on_delete=_ACTIONS.get(dele) if foreign else None,
+                match=_MATCH.get(match) if foreign else None,
+                deferrable=deferrable,
+                deferred=deferred,
+                valid=valid,
+                comment=comment,
+            )
+        )
+    indexes: dict[int, list[Index]] = defaultdict(list)
+    for oid, *fields in rows(INDEXES_SQL):
+        indexes[oid].append(Index(*fields))
+    triggers: dict[int, list[Trigger]] = defaultdict(list)
+    for oid, *fields in rows(TRIGGERS_SQL):
+        triggers[oid].append(Trigger(*fields))
+    policies: dict[int, list[Policy]] = defaultdict(list)
+    for oid, name, command, permissive, roles, using, check in rows(POLICIES_SQL):
+        policies[oid].append(Policy(name, command, permissive, tuple(roles), using, check))
+
+    tables = []
+    for (
+        oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
+        partition_key, partition_of, partition_bound, owner,
+    ) in rows(TABLES_SQL):  # fmt: skip
+        tables.append(
+            Table(
+                schema=schema,
+                name=name,
+                kind=_KINDS[kind],
+                columns=tuple(columns.get(oid, ())),
+                constraints=tuple(sorted(constraints.get(oid, ()), key=lambda c: c.name)),
+                indexes=tuple(sorted(indexes.get(oid, ()), key=lambda i: i.name)),
+                triggers=tuple(sorted(triggers.get(oid, ()), key=lambda t: t.name)),
+                policies=tuple(sorted(policies.get(oid, ()), key=lambda p: p.name)),
+                comment=comment,
+                definition=definition,
+                unlogged=unlogged,
+                row_security=rls,
+                force_row_security=force_rls,
+                partition_key=partition_key,
+                partition_of=partition_of,
+                partition_bound=partition_bound,
+                owner=owner,
+            )
+        )
+
+    enums, domains, composites = [], [], []
+    for kind, schema, name, items, base, nullable, default, comment in rows(TYPES_SQL):
+        if kind == "e":
+            enums.append(EnumType(schema, name, tuple(items or ()), comment))
+        elif kind == "d":
+            domains.append(Domain(schema, name, base, nullable, default, tuple(items or ())))
+        else:
+            pairs = (item.split(" ", 1) for item in items or ())
+            attributes = tuple((pair[0], pair[1]) for pair in pairs)
+            composites.append(CompositeType(schema, name, attributes))
+
+    return Schema(
+        schemas=schemas,
+        tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
+        sequences=tuple(
+            sorted((Sequence(*r) for r in rows(SEQUENCES_SQL)), key=lambda s: (s.schema, s.name))
+        ),
+        enums=tuple(sorted(enums, key=lambda e: (e.schema, e.name))),
+        domains=tuple(sorted(domains, key=lambda d: (d.schema, d.name))),
+        composites=tuple(sorted(composites, key=lambda c: (c.schema, c.name))),
+        functions=tuple(
+            sorted(
+                (Function(*r) for r in rows(FUNCTIONS_SQL)),
+                key=lambda f: (f.schema, f.name, f.arguments),
+            )
+        ),
+        extensions=tuple(Extension(*r) for r in rows(EXTENSIONS_SQL)),
+    )
+
+
+def sizes(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, tuple[int, int]]:
+    """Row estimate and total size in bytes of each table, by ``schema.name``.
+
+    Kept out of the model: they change with the data, not with the schema.
+    """
+    rows = conn.execute(
+        """
+        SELECT n.nspname || '.' || c.relname, greatest(c.reltuples, 0)::bigint,
+               pg_total_relation_size(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = ANY (%s)
+        """,
+        (list(schema.schemas),),
+    ).fetchall()
+    return {name: (int(estimate), int(size)) for name, estimate, size in rows}

@@ -1,0 +1,214 @@
+"""The schema model: plain immutable data shared by inspect, describe, docs and diff.
+
+Every value is a frozen dataclass with tuple fields, so two models compare with
+``==`` and render deterministically. Objects are sorted by name when built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    identity: str | None = None  # "always" or "by default"
+    generated: str | None = None  # the expression of a STORED/VIRTUAL generated column
+    collation: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A primary key, foreign key, unique, check or exclusion constraint."""
+
+    name: str
+    kind: str  # "primary key", "foreign key", "unique", "check", "exclusion"
+    definition: str
+    columns: tuple[str, ...] = ()
+    references: str | None = None  # the referenced table, for foreign keys
+    referenced_columns: tuple[str, ...] = ()
+    on_update: str | None = None
+    on_delete: str | None = None
+    match: str | None = None
+    deferrable: bool = False
+    deferred: bool = False
+    valid: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """An index, as ``pg_get_indexdef`` writes it."""
+
+    name: str
+    definition: str
+    method: str
+    unique: bool = False
+    primary: bool = False
+    valid: bool = True
+    predicate: str | None = None
+    constraint: str | None = None  # the constraint this index backs, if any
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A user trigger."""
+
+    name: str
+    definition: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level security policy."""
+
+    name: str
+    command: str
+    permissive: bool
+    roles: tuple[str, ...]
+    using: str | None = None
+    check: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table, partitioned table, view, materialized view or foreign table."""
+
+    schema: str
+    name: str
+    kind: str  # "table", "partitioned table", "view", "materialized view", "foreign table"
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    comment: str | None = None
+    definition: str | None = None  # views
+    unlogged: bool = False
+    row_security: bool = False
+    force_row_security: bool = False
+    partition_key: str | None = None
+    partition_of: str | None = None
+    partition_bound: str | None = None
+    owner: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        """``schema.name``."""
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A sequence and the column that owns it, if any."""
+
+    schema: str
+    name: str
+    type: str
+    start: int
+    increment: int
+    minimum: int
+    maximum: int
+    cycle: bool
+    owned_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    """An enum and its labels, in order."""
+
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """A domain over a base type, with its constraints."""
+
+    schema: str
+    name: str
+    base_type: str
+    nullable: bool = True
+    default: str | None = None
+    checks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    """A composite type and its attributes as ``name type``."""
+
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function or procedure, with its full definition."""
+
+    schema: str
+    name: str
+    arguments: str
+    kind: str  # "function", "procedure", "aggregate", "window"
+    returns: str | None
+    language: str
+    volatility: str  # "immutable", "stable", "volatile"
+    definition: str
+    comment: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """``schema.name(arguments)``."""
+        return f"{self.schema}.{self.name}({self.arguments})"
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """An installed extension."""
+
+    name: str
+    schema: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """Everything pgshift knows of a database's user schemas."""
+
+    schemas: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    enums: tuple[EnumType, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composites: tuple[CompositeType, ...] = ()
+    functions: tuple[Function, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+
+    def table(self, name: str) -> Table | None:
+        """The table called ``name`` (``schema.name``, or a bare name searched in order)."""
+        if "." in name:
+            schema, _, bare = name.partition(".")
+            return next((t for t in self.tables if (t.schema, t.name) == (schema, bare)), None)
+        matches = [t for t in self.tables if t.name == name]
+        public = [t for t in matches if t.schema == "public"]
+        found = public or matches
+        return found[0] if found else None
+
+    def referencing(self, table: Table) -> tuple[tuple[Table, Constraint], ...]:
+        """Foreign keys of other tables that point at ``table``."""
+        return tuple(
+            (other, constraint)
+            for other in self.tables
+            for constraint in other.constraints
+            if constraint.kind == "foreign key" and constraint.references == table.qualified
+        )
