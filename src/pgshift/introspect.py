@@ -156,7 +156,8 @@ SELECT t.typtype, n.nspname, t.typname,
                                               AND NOT a.attisdropped ORDER BY a.attnum)
             WHEN t.typtype = 'd' THEN ARRAY(SELECT pg_get_constraintdef(co.oid)
                                             FROM pg_constraint co
-                                            WHERE co.contypid = t.oid ORDER BY co.conname)
+                                            WHERE co.contypid = t.oid AND co.contype = 'c'
+                                            ORDER BY co.conname)
        END::text[],
        format_type(t.typbasetype, t.typtypmod), NOT t.typnotnull, t.typdefault,
        obj_description(t.oid, 'pg_type')

@@ -1,0 +1,189 @@
+"""The model built from the catalogs, field by field, for a schema using most object kinds."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from pgshift.introspect import QUERIES, inspect, sizes
+from pgshift.schema import Column, Schema
+
+RICH = """
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE DOMAIN positive AS integer NOT NULL DEFAULT 1 CHECK (VALUE > 0);
+CREATE TYPE address AS (street text, zip varchar(10));
+CREATE TABLE accounts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text COLLATE "C" NOT NULL,
+    score positive,
+    feeling mood DEFAULT 'ok',
+    double_score integer GENERATED ALWAYS AS (score * 2) STORED,
+    home address,
+    CONSTRAINT accounts_email_key UNIQUE (email)
+);
+COMMENT ON TABLE accounts IS 'people who pay';
+COMMENT ON COLUMN accounts.email IS 'login name';
+CREATE TABLE orders (
+    id serial PRIMARY KEY,
+    account_id bigint,
+    total numeric(10, 2) NOT NULL,
+    during tstzrange,
+    CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id)
+        ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT orders_no_overlap EXCLUDE USING gist (during WITH &&)
+);
+ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;
+CREATE INDEX orders_big ON orders (account_id) INCLUDE (total) WHERE total > 100;
+CREATE UNLOGGED TABLE scratch (x int);
+CREATE TABLE events (at date NOT NULL, kind text) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE VIEW rich AS SELECT id, email FROM accounts WHERE score > 10;
+CREATE MATERIALIZED VIEW totals AS SELECT account_id, sum(total) AS total FROM orders GROUP BY 1;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.total := NEW.total; RETURN NEW; END $$;
+CREATE FUNCTION double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';
+CREATE PROCEDURE reset_scores() LANGUAGE sql AS 'UPDATE accounts SET score = 1';
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON accounts FOR SELECT TO PUBLIC USING (email = current_user);
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id int PRIMARY KEY, order_id int REFERENCES public.orders);
+"""
+
+
+@pytest.fixture
+def rich(db_url: str) -> tuple[Schema, str]:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(RICH)
+        conn.execute("CREATE SCHEMA pgshift; CREATE TABLE pgshift.history (id int)")
+        return inspect(conn), db_url
+
+
+def test_tables_columns_and_comments(rich: tuple[Schema, str]) -> None:
+    schema, _ = rich
+    assert schema.schemas == ("billing", "public")
+    names = [t.qualified for t in schema.tables]
+    assert names == sorted(names)
+    assert "pgshift.history" not in names
+    accounts = schema.table("accounts")
+    assert accounts is not None
+    assert accounts.kind == "table"
+    assert accounts.comment == "people who pay"
+    assert accounts.row_security
+    by_name = {c.name: c for c in accounts.columns}
+    assert by_name["id"] == Column("id", "bigint", nullable=False, identity="always")
+    assert by_name["email"].collation == "C"
+    assert by_name["email"].comment == "login name"
+    assert by_name["email"].nullable is False
+    assert by_name["score"].type == "positive"
+    assert by_name["feeling"].default == "'ok'::mood"
+    assert by_name["double_score"].generated == "((score)::integer * 2)"
+    assert by_name["double_score"].default is None
+    assert by_name["home"].type == "address"
+    assert [c.name for c in accounts.columns] == [
+        "id", "email", "score", "feeling", "double_score", "home",
+    ]  # fmt: skip
+
+
+def test_constraints_and_indexes(rich: tuple[Schema, str]) -> None:
+    schema, _ = rich
+    orders = schema.table("orders")
+    assert orders is not None
+    constraints = {c.name: c for c in orders.constraints}
+    fk = constraints["orders_account_fk"]
+    assert fk.kind == "foreign key"
+    assert fk.references == "public.accounts"
+    assert fk.columns == ("account_id",)
+    assert fk.referenced_columns == ("id",)
+    assert (fk.on_delete, fk.on_update) == ("CASCADE", "SET NULL")
+    assert fk.deferrable
+    assert fk.deferred
+    assert constraints["orders_total_check"].valid is False
+    assert constraints["orders_total_check"].kind == "check"
+    assert constraints["orders_no_overlap"].kind == "exclusion"
+    assert constraints["orders_pkey"].columns == ("id",)
+    indexes = {i.name: i for i in orders.indexes}
+    assert indexes["orders_big"].predicate == "(total > (100)::numeric)"
+    assert "INCLUDE (total)" in indexes["orders_big"].definition
+    assert indexes["orders_no_overlap"].method == "gist"
+    assert indexes["orders_pkey"].primary
+    assert indexes["orders_pkey"].constraint == "orders_pkey"
+    accounts = schema.table("public.accounts")
+    assert accounts is not None
+    referencing = schema.referencing(accounts)
+    assert [(t.name, c.name) for t, c in referencing] == [("orders", "orders_account_fk")]
+    invoices = schema.table("billing.invoices")
+    assert invoices is not None
+    (fk_of_invoices,) = [c for c in invoices.constraints if c.kind == "foreign key"]
+    assert fk_of_invoices.references == "public.orders"
+
+
+def test_other_objects(rich: tuple[Schema, str]) -> None:
+    schema, _ = rich
+    kinds = {t.name: t.kind for t in schema.tables}
+    assert kinds["rich"] == "view"
+    assert kinds["totals"] == "materialized view"
+    assert kinds["events"] == "partitioned table"
+    scratch, events, part = (schema.table(n) for n in ("scratch", "events", "events_2026"))
+    assert scratch is not None
+    assert scratch.unlogged
+    assert events is not None
+    assert events.partition_key == "RANGE (at)"
+    assert part is not None
+    assert part.partition_of == "events"
+    assert part.partition_bound == "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+    view = schema.table("rich")
+    assert view is not None
+    assert "score)::integer > 10" in (view.definition or "")
+    orders = schema.table("orders")
+    assert orders is not None
+    assert [t.name for t in orders.triggers] == ["orders_touch"]
+    accounts = schema.table("accounts")
+    assert accounts is not None
+    (policy,) = accounts.policies
+    assert (policy.name, policy.command, policy.roles) == ("own_rows", "SELECT", ("public",))
+    assert schema.enums[0].labels == ("sad", "ok", "happy")
+    (domain,) = schema.domains
+    assert (domain.base_type, domain.nullable, domain.default) == ("integer", False, "1")
+    (check,) = domain.checks  # NOT NULL is the nullable flag, not a check (PG 17+ stores it)
+    assert check.startswith("CHECK (")
+    assert "VALUE > 0" in check
+    assert schema.composites[0].attributes == (("street", "text"), ("zip", "character varying(10)"))
+    sequences = {s.name: s for s in schema.sequences}
+    assert sequences["orders_id_seq"].owned_by == "public.orders.id"
+    assert sequences["accounts_id_seq"].owned_by == "public.accounts.id"
+    functions = {f.name: f for f in schema.functions}
+    assert functions["double"].volatility == "immutable"
+    assert functions["double"].arguments == "x integer"
+    assert functions["double"].returns == "integer"
+    assert functions["reset_scores"].kind == "procedure"
+    assert functions["touch"].language == "plpgsql"
+
+
+class _Counting:
+    """A connection that counts the queries sent through it."""
+
+    def __init__(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        self.conn = conn
+        self.sent = 0
+
+    def execute(self, *args: object, **kwargs: object) -> object:
+        self.sent += 1
+        return self.conn.execute(*args, **kwargs)  # type: ignore[arg-type, call-overload]
+
+
+def test_a_fixed_number_of_queries_and_the_same_model_twice(rich: tuple[Schema, str]) -> None:
+    schema, url = rich
+    with psycopg.connect(url, autocommit=True) as conn:
+        counting = _Counting(conn)
+        again = inspect(counting)  # type: ignore[arg-type]
+        assert again == schema
+        few = counting.sent
+        for n in range(30):
+            conn.execute(f"CREATE TABLE extra_{n} (id int PRIMARY KEY, v text UNIQUE)")
+        counting.sent = 0
+        bigger = inspect(counting)  # type: ignore[arg-type]
+        assert len(bigger.tables) == len(schema.tables) + 30
+        assert counting.sent == few == QUERIES
+        estimates = sizes(conn, again)
+    assert estimates["public.accounts"][1] > 0
