@@ -23,6 +23,7 @@ from pgshift.errors import HistoryError
 from pgshift.events import Event, RunResult
 from pgshift.locking import AdvisoryLock, Holder
 from pgshift.plan import Status, Step, compute_status, down_plan, make_plan
+from pgshift.schema import Schema
 from pgshift.version import __version__
 
 if TYPE_CHECKING:
@@ -462,3 +463,27 @@ def baseline(
                     },
                 )
         return tuple(m.name for m in chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaResult:
+    """The live schema of one database, with each table's row estimate and size."""
+
+    target: str
+    schema: Schema
+    sizes: dict[str, tuple[int, int]]
+
+
+def inspect_schema(
+    url: str | None = None,
+    *,
+    settings: Settings | None = None,
+    on_event: EventHandler | None = None,
+) -> SchemaResult:
+    """Read the model of the database's user schemas (pgshift's own left out)."""
+    from pgshift.introspect import inspect, sizes
+
+    settings = _settings(settings, url, None)
+    with _session(settings, write=False, on_event=on_event) as session:
+        model = inspect(session.conn, exclude=(settings.schema,))
+        return SchemaResult(session.target, model, sizes(session.conn, model))

@@ -1,0 +1,58 @@
+"""pgshift tables and pgshift describe, as \\dt and \\d."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import query, run_cli
+
+SCHEMA = """
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);
+COMMENT ON TABLE users IS 'who logs in';
+CREATE TABLE posts (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    title text DEFAULT 'untitled'
+);
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 500) g;
+ANALYZE users;
+"""
+
+
+def test_tables_lists_tables_with_estimates_and_sizes(db_url: str) -> None:
+    query(db_url, SCHEMA)
+    plain = run_cli("tables", url=db_url)
+    assert plain.returncode == 0, plain.stderr
+    assert "2 tables and views" in plain.stdout
+    assert "who logs in" in plain.stdout
+    listing = json.loads(run_cli("tables", "--json", url=db_url).stdout)["tables"]
+    by_name = {t["name"]: t for t in listing}
+    assert set(by_name) == {"users", "posts"}
+    assert by_name["users"]["rows"] == 500
+    assert by_name["users"]["bytes"] > 8192
+    assert by_name["users"]["kind"] == "table"
+
+
+def test_describe_shows_columns_indexes_and_references_both_ways(db_url: str) -> None:
+    query(db_url, SCHEMA)
+    posts = run_cli("describe", "posts", url=db_url)
+    assert posts.returncode == 0, posts.stderr
+    assert "posts_user_id_idx: btree (user_id)" in posts.stdout
+    assert "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE" in posts.stdout
+    assert "'untitled'::text" in posts.stdout
+    users = run_cli("describe", "public.users", url=db_url)
+    assert "Referenced by:" in users.stdout
+    assert "public.posts posts_user_id_fkey" in users.stdout
+    data = json.loads(run_cli("describe", "users", "--json", url=db_url).stdout)
+    assert [c["name"] for c in data["columns"]] == ["id", "email"]
+    assert data["referenced_by"] == [
+        {"table": "public.posts", "constraint": "posts_user_id_fkey", "columns": ["user_id"]}
+    ]
+
+
+def test_describe_a_missing_table(db_url: str) -> None:
+    result = run_cli("describe", "nope", url=db_url)
+    assert result.returncode == 2
+    assert "'nope' does not exist" in result.stderr
+    assert "pgshift tables" in result.stderr
