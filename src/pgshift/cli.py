@@ -534,6 +534,54 @@ def describe(table: str, as_json: bool, **opts: Any) -> None:
     click.echo("\n".join(lines))
 
 
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/schema.md"),
+    show_default=True,
+    help="Where to write the Markdown; '-' prints it.",
+)
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if the file is stale.")
+@_options
+def docs(output: Path, check: bool, **opts: Any) -> None:
+    """Write the schema as Markdown with a Mermaid ER diagram, from the live database."""
+    from pgshift.api import inspect_schema
+    from pgshift.schemadoc import render
+
+    try:
+        result = inspect_schema(settings=_settings(opts), on_event=_progress_printer(True))
+        text = render(result.schema)
+        if str(output) == "-":
+            click.echo(text, nl=False)
+            return
+        current = output.read_text() if output.is_file() else None
+        if check:
+            if current == text:
+                click.echo(f"{output} matches {result.target}")
+                return
+            import difflib
+
+            diff = difflib.unified_diff(
+                (current or "").splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{output} (on disk)",
+                f"{output} (from {result.target})",
+            )
+            click.echo("".join(diff), nl=False)
+            click.echo(
+                f"{output} is stale: run 'pgshift docs --output {output}' and commit it", err=True
+            )
+            sys.exit(EXIT_FINDINGS)
+        if current != text:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text)
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    click.echo(f"{'wrote' if current != text else 'unchanged:'} {output}")
+
+
 @cli.group()
 def embedded() -> None:
     """Manage the embedded PostgreSQL kept in .pgshift/pgdata."""

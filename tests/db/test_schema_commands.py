@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from tests.conftest import query, run_cli
+from tests.conftest import query, run_cli, write_migrations
 
 SCHEMA = """
 CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);
@@ -56,3 +57,29 @@ def test_describe_a_missing_table(db_url: str) -> None:
     assert result.returncode == 2
     assert "'nope' does not exist" in result.stderr
     assert "pgshift tables" in result.stderr
+
+
+def test_docs_check_fails_after_a_migration_and_passes_once_rewritten(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "migrations",
+        {"0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"},
+    )
+    doc = tmp_path / "docs" / "schema.md"
+    assert run_cli("migrate", "--dir", str(folder), url=db_url).returncode == 0
+    written = run_cli("docs", "--output", str(doc), url=db_url)
+    assert written.returncode == 0, written.stderr
+    assert "| email | text | not null |" in doc.read_text()
+    assert run_cli("docs", "--check", "--output", str(doc), url=db_url).returncode == 0
+
+    (folder / "0002_email.sql").write_text("ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n")
+    assert run_cli("migrate", "--dir", str(folder), url=db_url).returncode == 0
+    stale = run_cli("docs", "--check", "--output", str(doc), url=db_url)
+    assert stale.returncode == 1
+    assert "+| email | text | null |" in stale.stdout
+    assert "stale" in stale.stderr
+    assert "| email | text | not null |" in doc.read_text()  # --check changes nothing
+
+    assert run_cli("docs", "--output", str(doc), url=db_url).returncode == 0
+    assert run_cli("docs", "--check", "--output", str(doc), url=db_url).returncode == 0
