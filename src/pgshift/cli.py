@@ -582,6 +582,32 @@ def docs(output: Path, check: bool, **opts: Any) -> None:
     click.echo(f"{'wrote' if current != text else 'unchanged:'} {output}")
 
 
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the SQL to FILE instead of printing it.",
+)
+@_options
+def dump(output: Path | None, **opts: Any) -> None:
+    """Write the schema as SQL, in dependency order, loadable into an empty database."""
+    from pgshift.api import inspect_schema
+    from pgshift.dump import render
+
+    try:
+        result = inspect_schema(settings=_settings(opts), on_event=_progress_printer(True))
+        text = render(result.schema)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    click.echo(f"wrote {output}")
+
+
 @cli.group()
 def embedded() -> None:
     """Manage the embedded PostgreSQL kept in .pgshift/pgdata."""
