@@ -184,19 +184,42 @@ def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--allow-out-of-order", is_flag=True, help="Run pending files older than the newest.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@click.option(
+    "--docs",
+    "docs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="After migrating, rewrite this schema document (as 'pgshift docs').",
+)
 @_options
-def migrate(to: str | None, dry_run: bool, as_json: bool, quiet: bool, **opts: Any) -> None:
+def migrate(
+    to: str | None,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    docs_file: Path | None,
+    **opts: Any,
+) -> None:
     """Apply pending migrations, each in its own transaction, exactly once."""
     from pgshift.api import migrate as do_migrate
 
     started = time.perf_counter()
     try:
+        settings = _settings(opts)
         result = do_migrate(
-            settings=_settings(opts),
+            settings=settings,
             to=to,
             dry_run=dry_run,
             on_event=None if as_json else _progress_printer(quiet or dry_run),
         )
+        if docs_file is not None and not dry_run:
+            from pgshift.api import inspect_schema
+            from pgshift.schemadoc import render
+
+            text = render(inspect_schema(settings=settings).schema)
+            if not docs_file.is_file() or docs_file.read_text() != text:
+                docs_file.parent.mkdir(parents=True, exist_ok=True)
+                docs_file.write_text(text)
+                _note(f"wrote {docs_file}")
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
     if as_json:

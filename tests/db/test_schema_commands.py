@@ -83,3 +83,14 @@ def test_docs_check_fails_after_a_migration_and_passes_once_rewritten(
 
     assert run_cli("docs", "--output", str(doc), url=db_url).returncode == 0
     assert run_cli("docs", "--check", "--output", str(doc), url=db_url).returncode == 0
+
+
+def test_migrate_refreshes_the_docs_it_is_given(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "migrations", {"0001_t.sql": "CREATE TABLE things (id int PRIMARY KEY);\n"}
+    )
+    doc = tmp_path / "schema.md"
+    result = run_cli("migrate", "--docs", str(doc), "--dir", str(folder), url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "### public.things" in doc.read_text()
+    assert run_cli("docs", "--check", "--output", str(doc), url=db_url).returncode == 0
