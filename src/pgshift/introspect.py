@@ -61,13 +61,15 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-       col_description(a.attrelid, a.attnum)
+       ds.description
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.objsubid = a.attnum
+                           AND ds.classoid = 'pg_class'::regclass
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
   AND {_USER_NS}
 ORDER BY a.attrelid, a.attnum
@@ -96,14 +98,17 @@ WHERE co.contype IN ('p', 'f', 'u', 'c', 'x') AND {_USER_NS}
 INDEXES_SQL = f"""
 SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), am.amname,
        i.indisunique, i.indisprimary, i.indisvalid, pg_get_expr(i.indpred, i.indrelid),
-       (SELECT co.conname FROM pg_constraint co WHERE co.conindid = i.indexrelid
-          AND co.contype IN ('p', 'u', 'x') LIMIT 1),
-       obj_description(i.indexrelid, 'pg_class')
+       co.conname, ds.description
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
+-- a join, not a subquery per index: pg_constraint has no index on conindid
+LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.conrelid = i.indrelid
+                          AND co.contype IN ('p', 'u', 'x')
+LEFT JOIN pg_description ds ON ds.objoid = i.indexrelid AND ds.objsubid = 0
+                           AND ds.classoid = 'pg_class'::regclass
 WHERE {_USER_NS}
 """
 
