@@ -80,7 +80,6 @@ SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid),
        ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
              ORDER BY k.ord)::text[],
-       CASE WHEN co.contype = 'f' THEN co.confrelid::regclass::text END,
        ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
              ORDER BY k.ord)::text[],
@@ -231,7 +230,7 @@ def inspect(conn: psycopg.Connection[Any], *, exclude: tuple[str, ...] = ("pgshi
         columns[oid].append(Column(*fields))
     constraints: dict[int, list[Constraint]] = defaultdict(list)
     for (
-        oid, name, kind, definition, cols, _ref, ref_cols, upd, dele, match,
+        oid, name, kind, definition, cols, ref_cols, upd, dele, match,
         deferrable, deferred, valid, comment, references,
     ) in rows(CONSTRAINTS_SQL):  # fmt: skip
         foreign = kind == "f"
