@@ -232,6 +232,14 @@ def render(schema: Schema) -> str:
             if p.check:
                 line += f" WITH CHECK ({p.check})"
             out.append(line + ";")
+    for table in schema.tables:
+        for grant in table.grants:
+            grantee = grant.grantee if grant.grantee == "PUBLIC" else _quote(grant.grantee)
+            option = " WITH GRANT OPTION" if grant.grantable else ""
+            out.append(
+                f"GRANT {grant.privilege} ON {_ident(table.schema, table.name)} "
+                f"TO {grantee}{option};"
+            )
     out.extend(_comments(schema))
     return "\n\n".join(out) + "\n"
 

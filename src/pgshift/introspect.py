@@ -19,6 +19,7 @@ from pgshift.schema import (
     EnumType,
     Extension,
     Function,
+    Grant,
     Index,
     Policy,
     Schema,
@@ -49,7 +50,11 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
        (SELECT i.inhparent::regclass::text FROM pg_inherits i
          WHERE i.inhrelid = c.oid AND c.relispartition),
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-       pg_get_userbyid(c.relowner)
+       pg_get_userbyid(c.relowner),
+       ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
+                    || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN ' *' ELSE '' END
+             FROM aclexplode(c.relacl) a
+             WHERE a.grantee <> c.relowner ORDER BY 1)::text[]
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_NS}
   AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -264,8 +269,12 @@ def inspect(conn: psycopg.Connection[Any], *, exclude: tuple[str, ...] = ("pgshi
     tables = []
     for (
         oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
-        partition_key, partition_of, partition_bound, owner,
+        partition_key, partition_of, partition_bound, owner, acl,
     ) in rows(TABLES_SQL):  # fmt: skip
+        grants = []
+        for item in acl or ():
+            grantee, privilege, *star = item.split(" ")
+            grants.append(Grant(grantee, privilege, bool(star)))
         tables.append(
             Table(
                 schema=schema,
@@ -285,6 +294,7 @@ def inspect(conn: psycopg.Connection[Any], *, exclude: tuple[str, ...] = ("pgshi
                 partition_of=partition_of,
                 partition_bound=partition_bound,
                 owner=owner,
+                grants=tuple(grants),
             )
         )
 

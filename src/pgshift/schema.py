@@ -79,6 +79,15 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Grant:
+    """One privilege granted on an object (as ``aclexplode`` lists it)."""
+
+    grantee: str  # a role name, or "PUBLIC"
+    privilege: str  # "SELECT", "INSERT", ...
+    grantable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table, partitioned table, view, materialized view or foreign table."""
 
@@ -99,6 +108,7 @@ class Table:
     partition_of: str | None = None
     partition_bound: str | None = None
     owner: str | None = None
+    grants: tuple[Grant, ...] = ()
 
     @property
     def qualified(self) -> str:

@@ -51,6 +51,8 @@ CREATE PROCEDURE reset_scores() LANGUAGE sql AS 'UPDATE accounts SET score = 1';
 CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
 ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON accounts FOR SELECT TO PUBLIC USING (email = current_user);
+GRANT SELECT ON accounts TO PUBLIC;
+GRANT SELECT, INSERT ON orders TO PUBLIC;
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id int PRIMARY KEY, order_id int REFERENCES public.orders);
 """
@@ -75,6 +77,8 @@ def test_tables_columns_and_comments(rich: tuple[Schema, str]) -> None:
     assert accounts.kind == "table"
     assert accounts.comment == "people who pay"
     assert accounts.row_security
+    assert accounts.owner is not None
+    assert [(g.grantee, g.privilege) for g in accounts.grants] == [("PUBLIC", "SELECT")]
     by_name = {c.name: c for c in accounts.columns}
     assert by_name["id"] == Column("id", "bigint", nullable=False, identity="always")
     assert by_name["email"].collation == "C"
