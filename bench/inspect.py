@@ -96,9 +96,12 @@ def main() -> None:
         pgshift = [sys.executable, "-m", "pgshift"]
         model, dumps, pg_dumps = [], [], []
         for _ in range(args.repeat):
-            with psycopg.connect(url) as conn:
+            with (
+                psycopg.connect(url, autocommit=True) as conn,
+                psycopg.connect(url, autocommit=True) as helper,
+            ):
                 started = time.perf_counter()
-                schema = inspect(conn)
+                schema = inspect(conn, helper=helper)  # as `pgshift dump` does
                 model.append(time.perf_counter() - started)
             dumps.append(timed([*pgshift, "dump", "--url", plain, "--output", "/dev/null"]))
             pg_dumps.append(timed([pg_dump, "--schema-only", "-d", plain, "-f", "/dev/null"]))

@@ -485,5 +485,5 @@ def inspect_schema(
 
     settings = _settings(settings, url, None)
     with _session(settings, write=False, on_event=on_event) as session:
-        model = inspect(session.conn, exclude=(settings.schema,))
+        model = inspect(session.conn, exclude=(settings.schema,), helper=session.work())
         return SchemaResult(session.target, model, sizes(session.conn, model))

@@ -221,3 +221,14 @@ def test_dump_of_the_example_project_round_trips(db_url: str, new_db: Callable[[
     with psycopg.connect(empty, autocommit=True) as conn:
         conn.execute(render(model))
         assert inspect(conn) == model
+
+
+def test_two_connections_on_one_snapshot_give_the_same_model(rich: tuple[Schema, str]) -> None:
+    schema, url = rich
+    with (
+        psycopg.connect(url, autocommit=True) as conn,
+        psycopg.connect(url, autocommit=True) as helper,
+    ):
+        assert inspect(conn, helper=helper) == schema
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert helper.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
