@@ -13,20 +13,25 @@ Peers: ``pip install alembic yoyo-migrations`` and
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+# bench/inspect.py shares its name with the standard library's `inspect`: keep this
+# folder off the import path, or every later `import inspect` would find it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -199,27 +204,17 @@ def tools(admin: str) -> tuple[list[Tool], list[str]]:
     dbmate = HERE / ".peers" / "node_modules" / ".bin" / "dbmate"
     dbmate_cmd = str(dbmate) if dbmate.exists() else shutil.which("dbmate")
     if dbmate_cmd:
+
+        def dbmate(d: Path, db: str, command: str, *extra: str) -> list[str]:
+            url = urls(admin, db)["dbmate"]
+            return [dbmate_cmd, "--url", url, "--migrations-dir", str(d), *extra, command]
+
         found.append(
             Tool(
                 "dbmate",
                 prepare_dbmate,
-                lambda d, db: [
-                    dbmate_cmd,
-                    "--url",
-                    urls(admin, db)["dbmate"],
-                    "--migrations-dir",
-                    str(d),
-                    "--no-dump-schema",
-                    "up",
-                ],
-                lambda d, db: [
-                    dbmate_cmd,
-                    "--url",
-                    urls(admin, db)["dbmate"],
-                    "--migrations-dir",
-                    str(d),
-                    "status",
-                ],
+                lambda d, db: dbmate(d, db, "up", "--no-dump-schema"),
+                lambda d, db: dbmate(d, db, "status"),
             )
         )
     else:

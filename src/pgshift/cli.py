@@ -81,6 +81,15 @@ def _settings(opts: dict[str, Any]) -> Any:
     return load_settings(flags, config_file=opts.get("config"))
 
 
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless it already holds it; True when written."""
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return True
+
+
 def _note(text: str) -> None:
     click.echo(click.style(f"pgshift: {text}", dim=True), err=True)
 
@@ -215,10 +224,7 @@ def migrate(
             from pgshift.api import inspect_schema
             from pgshift.schemadoc import render
 
-            text = render(inspect_schema(settings=settings).schema)
-            if not docs_file.is_file() or docs_file.read_text() != text:
-                docs_file.parent.mkdir(parents=True, exist_ok=True)
-                docs_file.write_text(text)
+            if _write_if_changed(docs_file, render(inspect_schema(settings=settings).schema)):
                 _note(f"wrote {docs_file}")
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
@@ -597,12 +603,10 @@ def docs(output: Path, check: bool, **opts: Any) -> None:
                 f"{output} is stale: run 'pgshift docs --output {output}' and commit it", err=True
             )
             sys.exit(EXIT_FINDINGS)
-        if current != text:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text)
+        written = _write_if_changed(output, text)
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
-    click.echo(f"{'wrote' if current != text else 'unchanged:'} {output}")
+    click.echo(f"{'wrote' if written else 'unchanged:'} {output}")
 
 
 @cli.command()
@@ -624,8 +628,7 @@ def dump(output: Path | None, **opts: Any) -> None:
         if output is None:
             click.echo(text, nl=False)
             return
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text)
+        _write_if_changed(output, text)
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
     click.echo(f"wrote {output}")
