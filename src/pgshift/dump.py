@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from pgshift.schema import Column, Schema, Table
+from pgshift.schema import Column, Grant, Schema, Table
 
 
 def _ident(*names: str) -> str:
@@ -233,15 +233,28 @@ def render(schema: Schema) -> str:
                 line += f" WITH CHECK ({p.check})"
             out.append(line + ";")
     for table in schema.tables:
-        for grant in table.grants:
-            grantee = grant.grantee if grant.grantee == "PUBLIC" else _quote(grant.grantee)
-            option = " WITH GRANT OPTION" if grant.grantable else ""
-            out.append(
-                f"GRANT {grant.privilege} ON {_ident(table.schema, table.name)} "
-                f"TO {grantee}{option};"
-            )
+        out.extend(_grant(g, f"TABLE {_ident(table.schema, table.name)}") for g in table.grants)
+    for seq in schema.sequences:
+        out.extend(_grant(g, f"SEQUENCE {_ident(seq.schema, seq.name)}") for g in seq.grants)
+    for function in schema.functions:
+        if function.kind not in ("function", "procedure"):
+            continue
+        target = f"{function.kind.upper()} {_ident(function.schema, function.name)}"
+        target += f"({function.arguments})"
+        if function.grants != _DEFAULT_EXECUTE:
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+            out.extend(_grant(g, target) for g in function.grants)
     out.extend(_comments(schema))
     return "\n\n".join(out) + "\n"
+
+
+_DEFAULT_EXECUTE = (Grant("PUBLIC", "EXECUTE"),)
+
+
+def _grant(grant: Grant, target: str) -> str:
+    grantee = grant.grantee if grant.grantee == "PUBLIC" else _quote(grant.grantee)
+    option = " WITH GRANT OPTION" if grant.grantable else ""
+    return f"GRANT {grant.privilege} ON {target} TO {grantee}{option};"
 
 
 def _is_identity(schema: Schema, owned_by: str) -> bool:

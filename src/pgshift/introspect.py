@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pgshift.schema import (
     Column,
@@ -41,6 +42,17 @@ _NOT_EXTENSION = """
                 WHERE dep.objid = {oid} AND dep.deptype = 'e')
 """
 
+
+def _grants(acl: str, kind: str, owner: str) -> str:
+    """SQL for an object's privileges held by others than its owner, as text items
+    ``grantee privilege[ *]`` (``*``: with grant option); no ACL means the default."""
+    return f"""ARRAY(
+         SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
+                || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN ' *' ELSE '' END
+         FROM aclexplode(coalesce({acl}, acldefault('{kind}', {owner}))) a
+         WHERE a.grantee <> {owner} ORDER BY 1)::text[]"""
+
+
 SCHEMAS_SQL = f"SELECT n.nspname FROM pg_namespace n WHERE {_USER_NS} ORDER BY 1"
 
 TABLES_SQL = f"""
@@ -52,10 +64,7 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
          WHERE i.inhrelid = c.oid AND c.relispartition),
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
        pg_get_userbyid(c.relowner),
-       ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
-                    || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN ' *' ELSE '' END
-             FROM aclexplode(c.relacl) a
-             WHERE a.grantee <> c.relowner ORDER BY 1)::text[]
+       {_grants("c.relacl", "r", "c.relowner")}
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_NS}
   AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -148,7 +157,8 @@ SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqinc
           JOIN pg_namespace dn ON dn.oid = dc.relnamespace
           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
          WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
-           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)
+           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1),
+       {_grants("c.relacl", "s", "c.relowner")}
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -186,7 +196,8 @@ SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
        l.lanname,
        CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE '' END,
-       obj_description(p.oid, 'pg_proc')
+       obj_description(p.oid, 'pg_proc'),
+       {_grants("p.proacl", "f", "p.proowner")}
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
@@ -326,10 +337,7 @@ def _build(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
         partition_key, partition_of, partition_bound, owner, acl,
     ) in rows(TABLES_SQL):  # fmt: skip
-        grants = []
-        for item in acl or ():
-            grantee, privilege, *star = item.split(" ")
-            grants.append(Grant(grantee, privilege, bool(star)))
+        grants = _parse_grants(acl)
         tables.append(
             Table(
                 schema=schema,
@@ -349,7 +357,7 @@ def _build(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 partition_of=partition_of,
                 partition_bound=partition_bound,
                 owner=owner,
-                grants=tuple(grants),
+                grants=grants,
             )
         )
 
@@ -368,19 +376,37 @@ def _build(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         schemas=schemas,
         tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
         sequences=tuple(
-            sorted((Sequence(*r) for r in rows(SEQUENCES_SQL)), key=lambda s: (s.schema, s.name))
+            sorted(
+                (_with_grants(Sequence(*r[:-1]), r[-1]) for r in rows(SEQUENCES_SQL)),
+                key=lambda s: (s.schema, s.name),
+            )
         ),
         enums=tuple(sorted(enums, key=lambda e: (e.schema, e.name))),
         domains=tuple(sorted(domains, key=lambda d: (d.schema, d.name))),
         composites=tuple(sorted(composites, key=lambda c: (c.schema, c.name))),
         functions=tuple(
             sorted(
-                (Function(*r) for r in rows(FUNCTIONS_SQL)),
+                (_with_grants(Function(*r[:-1]), r[-1]) for r in rows(FUNCTIONS_SQL)),
                 key=lambda f: (f.schema, f.name, f.arguments),
             )
         ),
         extensions=tuple(Extension(*r) for r in rows(EXTENSIONS_SQL)),
     )
+
+
+_T = TypeVar("_T", Sequence, Function)
+
+
+def _with_grants(value: _T, items: list[str] | None) -> _T:
+    return replace(value, grants=_parse_grants(items))
+
+
+def _parse_grants(items: list[str] | None) -> tuple[Grant, ...]:
+    grants = []
+    for item in items or ():
+        grantee, privilege, *star = item.split(" ")
+        grants.append(Grant(grantee, privilege, bool(star)))
+    return tuple(grants)
 
 
 def sizes(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, tuple[int, int]]:

@@ -129,6 +129,7 @@ class Sequence:
     maximum: int
     cycle: bool
     owned_by: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class Function:
     volatility: str  # "immutable", "stable", "volatile"
     definition: str
     comment: str | None = None
+    grants: tuple[Grant, ...] = ()  # PUBLIC has EXECUTE unless revoked
 
     @property
     def signature(self) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from pgshift.dump import render
 from pgshift.introspect import QUERIES, inspect, sizes
-from pgshift.schema import Column, Schema
+from pgshift.schema import Column, Grant, Schema
 from tests.conftest import ROOT, run_cli
 
 RICH = """
@@ -53,6 +53,8 @@ ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON accounts FOR SELECT TO PUBLIC USING (email = current_user);
 GRANT SELECT ON accounts TO PUBLIC;
 GRANT SELECT, INSERT ON orders TO PUBLIC;
+REVOKE ALL ON FUNCTION double(integer) FROM PUBLIC;
+GRANT USAGE ON SEQUENCE orders_id_seq TO PUBLIC;
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id int PRIMARY KEY, order_id int REFERENCES public.orders);
 """
@@ -167,6 +169,11 @@ def test_other_objects(rich: tuple[Schema, str]) -> None:
     assert functions["double"].returns == "integer"
     assert functions["reset_scores"].kind == "procedure"
     assert functions["touch"].language == "plpgsql"
+    assert functions["touch"].grants == (Grant("PUBLIC", "EXECUTE"),)  # the default
+    assert functions["double"].grants == ()  # revoked from PUBLIC
+    assert [(g.grantee, g.privilege) for g in sequences["orders_id_seq"].grants] == [
+        ("PUBLIC", "USAGE")
+    ]
 
 
 class _Counting:
