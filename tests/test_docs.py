@@ -11,7 +11,8 @@ from pgshift.cli import cli
 from pgshift.config import KNOWN_KEYS
 from pgshift.sections import KNOWN_DIRECTIVES
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
 
 
 def _commands(group: click.Group, prefix: str = "pgshift") -> list[tuple[str, click.Command]]:
@@ -51,3 +52,24 @@ def test_every_directive_and_setting_is_in_the_readme() -> None:
         assert f"pgshift:{directive}" in README
     for key in KNOWN_KEYS:
         assert re.search(rf"\| `{key}` \|", README), key
+
+
+def test_the_rule_pages_are_written_from_the_rules(tmp_path: Path) -> None:
+    from pgshift.lint.model import GROUPS
+    from pgshift.lint.ruledocs import index, page
+    from pgshift.lint.rules import RULES
+
+    docs = ROOT / "docs" / "rules"
+    stale = [
+        rule.id
+        for rule in RULES
+        if not (docs / f"{rule.id}.md").is_file()
+        or (docs / f"{rule.id}.md").read_text()
+        != page(rule.id, GROUPS[rule.group], rule.severity.value, rule.doc)
+    ]
+    assert not stale, "run: pgshift lint --write-docs docs/rules"
+    assert (docs / "README.md").read_text() == index(RULES)
+    pages = {p.stem for p in docs.glob("*.md")} - {"README"}
+    assert pages == {rule.id for rule in RULES}  # no page of a rule that is gone
+    assert "docs/rules/README.md" in README
+    assert "entry: pgshift lint" in (ROOT / ".pre-commit-hooks.yaml").read_text()

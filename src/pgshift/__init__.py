@@ -5,37 +5,108 @@ raises :class:`PgshiftError`. Call :func:`migrate` at application start-up from
 as many replicas as you like; each migration runs once.
 """
 
-from pgshift.api import (
-    DownResult,
-    MigrateResult,
-    RepairResult,
-    StatusResult,
-    baseline,
-    down,
-    migrate,
-    repair,
-    resolve_url,
-    status,
-)
-from pgshift.config import Settings, load_settings
-from pgshift.discovery import Migration, discover
-from pgshift.errors import (
-    ConfigError,
-    ConnectError,
-    DiscoveryError,
-    EmbeddedError,
-    HistoryError,
-    LockTimeout,
-    MigrationError,
-    NotReversible,
-    PgshiftError,
-    PoolerDetected,
-    SqlError,
-)
-from pgshift.events import Event, RunResult
-from pgshift.plan import Entry, Status
-from pgshift.scaffold import init, new
-from pgshift.version import __version__
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pgshift.api import (
+        DownResult,
+        LintResult,
+        MigrateResult,
+        RepairResult,
+        SchemaResult,
+        StatusResult,
+        baseline,
+        down,
+        inspect_schema,
+        lint,
+        migrate,
+        repair,
+        resolve_url,
+        status,
+    )
+    from pgshift.backfills import Progress, backfill
+    from pgshift.config import Settings, load_settings
+    from pgshift.discovery import Migration, discover
+    from pgshift.errors import (
+        ConfigError,
+        ConnectError,
+        DiscoveryError,
+        EmbeddedError,
+        HistoryError,
+        LintRefused,
+        LockTimeout,
+        MigrationError,
+        NotReversible,
+        PgshiftError,
+        PoolerDetected,
+        SqlError,
+    )
+    from pgshift.events import Event, RunResult
+    from pgshift.lint.model import Finding, Severity
+    from pgshift.plan import Entry, Status
+    from pgshift.scaffold import init, new
+    from pgshift.schema import Schema
+    from pgshift.version import __version__
+
+# Imported on first use, so that commands needing no server (lint, --help) never
+# load the database driver.
+_EXPORTS = {
+    "ConfigError": "pgshift.errors",
+    "ConnectError": "pgshift.errors",
+    "DiscoveryError": "pgshift.errors",
+    "DownResult": "pgshift.api",
+    "EmbeddedError": "pgshift.errors",
+    "Entry": "pgshift.plan",
+    "Event": "pgshift.events",
+    "HistoryError": "pgshift.errors",
+    "LockTimeout": "pgshift.errors",
+    "MigrateResult": "pgshift.api",
+    "LintResult": "pgshift.api",
+    "lint": "pgshift.api",
+    "backfill": "pgshift.backfills",
+    "Progress": "pgshift.backfills",
+    "LintRefused": "pgshift.errors",
+    "Finding": "pgshift.lint.model",
+    "Severity": "pgshift.lint.model",
+    "Migration": "pgshift.discovery",
+    "MigrationError": "pgshift.errors",
+    "NotReversible": "pgshift.errors",
+    "PgshiftError": "pgshift.errors",
+    "PoolerDetected": "pgshift.errors",
+    "RepairResult": "pgshift.api",
+    "RunResult": "pgshift.events",
+    "Schema": "pgshift.schema",
+    "SchemaResult": "pgshift.api",
+    "Settings": "pgshift.config",
+    "SqlError": "pgshift.errors",
+    "Status": "pgshift.plan",
+    "StatusResult": "pgshift.api",
+    "__version__": "pgshift.version",
+    "baseline": "pgshift.api",
+    "discover": "pgshift.discovery",
+    "down": "pgshift.api",
+    "init": "pgshift.scaffold",
+    "inspect_schema": "pgshift.api",
+    "load_settings": "pgshift.config",
+    "migrate": "pgshift.api",
+    "new": "pgshift.scaffold",
+    "repair": "pgshift.api",
+    "resolve_url": "pgshift.api",
+    "status": "pgshift.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConfigError",
@@ -45,7 +116,10 @@ __all__ = [
     "EmbeddedError",
     "Entry",
     "Event",
+    "Finding",
     "HistoryError",
+    "LintRefused",
+    "LintResult",
     "LockTimeout",
     "MigrateResult",
     "Migration",
@@ -53,17 +127,24 @@ __all__ = [
     "NotReversible",
     "PgshiftError",
     "PoolerDetected",
+    "Progress",
     "RepairResult",
     "RunResult",
+    "Schema",
+    "SchemaResult",
     "Settings",
+    "Severity",
     "SqlError",
     "Status",
     "StatusResult",
     "__version__",
+    "backfill",
     "baseline",
     "discover",
     "down",
     "init",
+    "inspect_schema",
+    "lint",
     "load_settings",
     "migrate",
     "new",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from pgshift import history
 from pgshift.config import Settings, load_settings
 from pgshift.connection import connect, describe
 from pgshift.discovery import Migration, discover
-from pgshift.errors import HistoryError
+from pgshift.errors import HistoryError, LintRefused
 from pgshift.events import Event, RunResult
 from pgshift.locking import AdvisoryLock, Holder
 from pgshift.plan import Status, Step, compute_status, down_plan, make_plan
@@ -29,6 +29,8 @@ from pgshift.version import __version__
 if TYPE_CHECKING:
     import psycopg
 
+    from pgshift.explain import Observed
+    from pgshift.lint.model import Finding
     from pgshift.runner import Runner
     from pgshift.statements import Statement
 
@@ -142,8 +144,15 @@ def _emit(on_event: EventHandler | None, event: Event) -> None:
 
 @contextlib.contextmanager
 def _session(
-    settings: Settings, *, write: bool, on_event: EventHandler | None
+    settings: Settings,
+    *,
+    write: bool,
+    on_event: EventHandler | None,
+    create_history: bool = True,
 ) -> Iterator[_Session]:
+    """Connect (and, to write, take the migration lock and bring pgshift's tables up to
+    date). With ``create_history=False`` a database that has no history yet is left
+    untouched: the caller creates it with :func:`_create_history` once it is sure to run."""
     url, note = resolve_url(settings)
     if note:
         _emit(on_event, Event("note", note))
@@ -162,7 +171,11 @@ def _session(
     notes = [note] if note else []
     try:
         if not write:
-            yield _Session(settings, url, first, conn, notes)
+            reader = _Session(settings, url, first, conn, notes)
+            try:
+                yield reader
+            finally:
+                reader.close()
             return
 
         def waiting(who: Holder | None) -> None:
@@ -179,8 +192,11 @@ def _session(
         lock.acquire()
         session = _Session(settings, url, first, conn, notes)
         try:
-            history.ensure(first, settings.schema)
-            session.installed = history.FORMAT
+            if create_history or history.installed_format(first, settings.schema) != 0:
+                history.ensure(first, settings.schema)
+                session.installed = history.FORMAT
+            else:
+                session.installed = 0
             yield session
         finally:
             session.close()
@@ -203,8 +219,14 @@ def _status(session: _Session, migrations: tuple[Migration, ...]) -> Status:
     )
 
 
-def _runner(session: _Session, *, dry_run: bool = False) -> Runner:
+def _runner(
+    session: _Session, *, dry_run: bool = False, on_event: EventHandler | None = None
+) -> Runner:
+    from pgshift.retry import Backoff
     from pgshift.runner import Runner  # not needed, nor imported, when nothing is pending
+
+    def retrying(message: str) -> None:
+        _emit(on_event, Event("wait", message))
 
     return Runner(
         session.conn if dry_run else session.work(),
@@ -212,6 +234,10 @@ def _runner(session: _Session, *, dry_run: bool = False) -> Runner:
         pgshift_version=__version__,
         lock_timeout=session.settings.lock_timeout,
         statement_timeout=session.settings.statement_timeout,
+        backoff=Backoff(attempts=session.settings.lock_retries),
+        concurrent_lock_timeout=session.settings.concurrent_lock_timeout,
+        observer=None if dry_run else session.conn,
+        on_retry=retrying,
     )
 
 
@@ -223,27 +249,38 @@ def migrate(
     to: str | None = None,
     dry_run: bool = False,
     allow_out_of_order: bool | None = None,
+    lint: bool = True,
     on_event: EventHandler | None = None,
 ) -> MigrateResult:
     """Apply every pending migration (up to version ``to``) exactly once.
 
-    Safe to call from many processes at once. Every pending file is parsed and
-    checked before the first one runs. With ``dry_run`` nothing is written and
-    ``script`` holds the exact SQL, in order.
+    Safe to call from many processes at once. Every pending file is parsed,
+    checked and linted before the first one runs: an unacknowledged error-level
+    finding raises :class:`LintRefused` and nothing runs (``lint=False`` skips
+    the lint). With ``dry_run`` nothing is written and ``script`` holds the exact
+    SQL, in order.
     """
     settings = _settings(settings, url, directory)
     migrations = discover(settings.migrations_dir)
     out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
-    with _session(settings, write=not dry_run, on_event=on_event) as session:
+    # A database without history is not touched before the lint has passed.
+    with _session(
+        settings, write=not dry_run, on_event=on_event, create_history=not lint
+    ) as session:
         status = _status(session, migrations)
         steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
         if not steps:
             return MigrateResult(session.target, notes=tuple(session.notes))
-        runner = _runner(session, dry_run=dry_run)
+        runner = _runner(session, dry_run=dry_run, on_event=on_event)
         prepared = [
             (step, runner.prepare(step.migration) if step.migration.language == "sql" else ())
             for step in steps
         ]
+        if lint:
+            _lint_before_running(session, prepared, on_event)
+            if not dry_run and session.installed == 0:
+                history.ensure(session.conn, settings.schema)
+                session.installed = history.FORMAT
         if dry_run:
             script = "\n\n".join(runner.render(s.migration, stmts) for s, stmts in prepared)
             return MigrateResult(
@@ -265,6 +302,53 @@ def migrate(
             applied=tuple(results),
             planned=tuple(s.migration for s in steps),
             notes=tuple(session.notes),
+        )
+
+
+def _lint_before_running(
+    session: _Session,
+    prepared: list[tuple[Step, tuple[Statement, ...]]],
+    on_event: EventHandler | None,
+) -> None:
+    """Refuse to start when a pending file has an unacknowledged error-level finding."""
+    from pgshift.lint.engine import lint_migration
+    from pgshift.lint.files import options_from
+    from pgshift.lint.model import Severity
+
+    options = options_from(session.settings, pg_version=session.conn.info.server_version // 10000)
+    findings = [
+        finding
+        for step, statements in prepared
+        if statements
+        for finding in lint_migration(step.migration, options, statements)
+    ]
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        shown = "\n".join(
+            f"    {f.path}:{f.line}: [{f.rule}] {f.message}\n      safe: {f.safe}"
+            for f in errors[:5]
+        )
+        more = f"\n    ... and {len(errors) - 5} more" if len(errors) > 5 else ""
+        first = errors[0]
+        raise LintRefused(
+            f"{first.path}:{first.line}: migrate refused to start: "
+            f"{len(errors)} error-level lint finding{'s' if len(errors) > 1 else ''} "
+            f"in the pending migrations; nothing was run.\n{shown}{more}",
+            f"Write the statement the safe way, or, when it is meant, acknowledge it with "
+            f"'-- pgshift:allow {first.rule}' on the line above the statement (or at the top "
+            f"of the file for the whole file). 'pgshift lint' shows every finding.",
+            tuple(errors),
+        )
+    if findings:
+        files = len({f.path for f in findings})
+        _emit(
+            on_event,
+            Event(
+                "note",
+                f"lint: {len(findings)} warning{'s' if len(findings) > 1 else ''} or "
+                f"notice{'s' if len(findings) > 1 else ''} in {files} pending "
+                f"migration{'s' if files > 1 else ''}; 'pgshift lint' shows them",
+            ),
         )
 
 
@@ -487,3 +571,99 @@ def inspect_schema(
     with _session(settings, write=False, on_event=on_event) as session:
         model = inspect(session.conn, exclude=(settings.schema,), helper=session.work())
         return SchemaResult(session.target, model, sizes(session.conn, model))
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """The findings of a lint run, sorted by file and line."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    target: str | None = None  # the server asked for its version and row estimates
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The error-level findings (data loss or a hard failure)."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+
+def lint(
+    paths: Sequence[str | Path] = (),
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    pg_version: int | None = None,
+    connect: bool = False,
+    cache: bool = True,
+    on_event: EventHandler | None = None,
+) -> LintResult:
+    """Lint migration files: ``paths`` (files or folders) without a server, unless
+    ``url`` or ``connect`` is given; with no paths, the pending migrations of the
+    database. With a server, findings know its version and each table's row estimate.
+    """
+    from pgshift.lint.cache import CACHE_FILE
+    from pgshift.lint.files import collect, lint_migrations, options_from
+
+    settings = _settings(settings, url, directory)
+    targets = [Path(p) for p in paths]
+    cache_file = settings.project_dir / CACHE_FILE if cache else None
+    if targets and not (connect or url):
+        migrations = collect(targets)
+        options = options_from(settings, pg_version=pg_version)
+        found = lint_migrations(migrations, options, cache_file)
+        return LintResult(tuple(found), len(migrations))
+    with _session(settings, write=False, on_event=on_event) as session:
+        if targets:
+            migrations = collect(targets)
+        else:
+            status = _status(session, discover(settings.migrations_dir))
+            migrations = tuple(
+                e.migration
+                for e in status.pending
+                if e.migration is not None and e.migration.language == "sql"
+            )
+        rows = session.conn.execute(
+            "SELECT n.nspname || '.' || c.relname, c.reltuples::bigint "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0 "
+            "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+        ).fetchall()
+        options = options_from(
+            settings,
+            pg_version=pg_version or session.conn.info.server_version // 10000,
+            estimates={name: int(estimate) for name, estimate in rows},
+        )
+        found = lint_migrations(migrations, options, cache_file)
+        return LintResult(tuple(found), len(migrations), session.target)
+
+
+def explain_locks(
+    url: str | None = None,
+    *,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    on_event: EventHandler | None = None,
+) -> tuple[Observed, ...]:
+    """Run the pending migrations on a scratch copy of the schema (structure only, a new
+    database on the same server, dropped afterwards) and report, per statement, the
+    locks taken and the tables rewritten, beside what the linter predicted."""
+    from pgshift.dump import render
+    from pgshift.explain import observe
+    from pgshift.introspect import inspect
+    from pgshift.runner import Runner
+
+    settings = _settings(settings, url, directory)
+    migrations = discover(settings.migrations_dir)
+    with _session(settings, write=False, on_event=on_event) as session:
+        status = _status(session, migrations)
+        steps = make_plan(status, allow_out_of_order=settings.allow_out_of_order)
+        pending = [
+            (step.migration, Runner.prepare(step.migration))
+            for step in steps
+            if step.migration.language == "sql"
+        ]
+        if not pending:
+            return ()
+        model = inspect(session.conn, exclude=(settings.schema,))
+        return tuple(observe(session.conn, session.url, render(model), pending))

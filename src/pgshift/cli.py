@@ -7,6 +7,7 @@ Errors are one paragraph on stderr; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -85,8 +86,18 @@ def _write_if_changed(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` unless it already holds it; True when written."""
     if path.is_file() and path.read_text() == text:
         return False
+    path = path.resolve()  # through a symlink to the file it names
+    if path.exists() and not path.is_file():
+        path.write_text(text)  # a device or a pipe: written to, never replaced
+        return True
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    # a sibling file renamed over the old one: an interrupted write never leaves half a file
+    partial = path.with_name(f".{path.name}.pgshift-partial")
+    try:
+        partial.write_text(text)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return True
 
 
@@ -194,6 +205,17 @@ def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
 @click.option("--allow-out-of-order", is_flag=True, help="Run pending files older than the newest.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
+    "--explain-locks",
+    is_flag=True,
+    help="With --dry-run: run the pending migrations on a scratch copy of the schema and "
+    "show each statement's locks and rewrites beside the linter's prediction.",
+)
+@click.option(
+    "--no-lint",
+    is_flag=True,
+    help="Run even with error-level lint findings (they are refused by default).",
+)
+@click.option(
     "--docs",
     "docs_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -205,11 +227,17 @@ def migrate(
     dry_run: bool,
     as_json: bool,
     quiet: bool,
+    explain_locks: bool,
+    no_lint: bool,
     docs_file: Path | None,
     **opts: Any,
 ) -> None:
     """Apply pending migrations, each in its own transaction, exactly once."""
     from pgshift.api import migrate as do_migrate
+
+    if explain_locks:
+        _explain(dry_run, as_json, opts)
+        return
 
     started = time.perf_counter()
     try:
@@ -218,6 +246,7 @@ def migrate(
             settings=settings,
             to=to,
             dry_run=dry_run,
+            lint=not no_lint,
             on_event=None if as_json else _progress_printer(quiet or dry_run),
         )
         if docs_file is not None and not dry_run:
@@ -743,3 +772,58 @@ def _interrupted(exc: KeyboardInterrupt) -> NoReturn:
 
 if __name__ == "__main__":
     main()
+
+
+def _explain(dry_run: bool, as_json: bool, opts: dict[str, Any]) -> None:
+    """``migrate --dry-run --explain-locks``: the observed locks, statement by statement."""
+    from pgshift.api import explain_locks
+
+    if not dry_run:
+        _fail(PgshiftError("--explain-locks goes with --dry-run.", "Add --dry-run."), False)
+    try:
+        report = explain_locks(settings=_settings(opts), on_event=_progress_printer(True))
+    except Exception as exc:
+        _fail(exc, opts.get("debug", False))
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": o.path,
+                        "line": o.line,
+                        "statement": o.statement,
+                        "locks": [{"table": t, "mode": m} for t, m in o.locks],
+                        "rewritten": list(o.rewritten),
+                        "predicted": list(o.predicted),
+                        "note": o.note,
+                    }
+                    for o in report
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not report:
+        click.echo("nothing pending")
+    for o in report:
+        click.echo(f"{Path(o.path).name}:{o.line}  {o.statement}")
+        if o.note:
+            click.echo(f"    {o.note}")
+        else:
+            locks = ", ".join(f"{t} {m}" for t, m in o.locks) or "no table lock"
+            rewrite = f"; rewrites {', '.join(o.rewritten)}" if o.rewritten else ""
+            click.echo(f"    observed:  {locks}{rewrite}")
+        if o.predicted:
+            click.echo(f"    predicted: {'; '.join(o.predicted)}")
+
+
+def _register() -> None:
+    # here, not at the top: cli_lint uses this module's helpers
+    from pgshift.cli_fix import fix
+    from pgshift.cli_lint import lint
+
+    cli.add_command(lint)
+    cli.add_command(fix)
+
+
+_register()

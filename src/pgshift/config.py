@@ -57,9 +57,14 @@ class Settings:
     allow_out_of_order: bool = False
     allow_pooler: bool = False
     lock_timeout: float | None = None
+    lock_retries: int = 5  # attempts of a migration whose lock wait timed out
+    concurrent_lock_timeout: float | None = None  # CONCURRENTLY statements: none by default
     statement_timeout: float | None = None
     embedded_dir: Path = field(default_factory=lambda: Path(".pgshift/pgdata"))
     application_name: str = "pgshift"
+    pg_version: int | None = None  # the target's major version, for lint without a server
+    lint_disable: tuple[str, ...] = ()
+    lint_severity: tuple[tuple[str, str], ...] = ()  # (rule id, "error" | "warning" | "info")
     config_file: Path | None = None
 
     @property
@@ -83,9 +88,14 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "allow_out_of_order": ("PGSHIFT_ALLOW_OUT_OF_ORDER", "bool"),
     "allow_pooler": ("PGSHIFT_ALLOW_POOLER", "bool"),
     "lock_timeout": ("PGSHIFT_LOCK_TIMEOUT", "duration"),
+    "lock_retries": ("PGSHIFT_LOCK_RETRIES", "count"),
+    "concurrent_lock_timeout": ("PGSHIFT_CONCURRENT_LOCK_TIMEOUT", "duration"),
     "statement_timeout": ("PGSHIFT_STATEMENT_TIMEOUT", "duration"),
     "embedded_dir": ("PGSHIFT_EMBEDDED_DIR", "path"),
     "application_name": ("PGSHIFT_APPLICATION_NAME", "str"),
+    "pg_version": ("PGSHIFT_PG_VERSION", "major"),
+    "lint_disable": ("PGSHIFT_LINT_DISABLE", "list"),
+    "lint_severity": (None, "levels"),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 _LIBPQ_SERVER_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -133,6 +143,38 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
         if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
             return value.strip().lower() in _TRUE
         raise ConfigError(f"{what}: expected true or false, got {value!r}.")
+    if kind == "count":
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= 1000:
+            raise ConfigError(
+                f"{what}: {value!r} is not a number of attempts.",
+                "Write a whole number from 1 (no retry) to 1000.",
+            )
+        return int(text)
+    if kind == "major":
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or not 9 <= int(text) <= 99:
+            raise ConfigError(
+                f"{what}: {value!r} is not a PostgreSQL major version.",
+                "Write the major version alone, for example 15.",
+            )
+        return int(text)
+    if kind == "list":
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{what}: expected a list of rule ids, got {value!r}.")
+        return tuple(i.strip() for i in items if i.strip())
+    if kind == "levels":
+        levels = ("error", "warning", "info")
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str) and v in levels for v in value.values()
+        ):
+            raise ConfigError(
+                f"{what}: expected a table of rule id = severity, got {value!r}.",
+                'Write for example: lint_severity = { "prefer-text-over-varchar-char" = "error" }'
+                " (severities: error, warning, info).",
+            )
+        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
     if not isinstance(value, str):
         raise ConfigError(f"{what}: expected a string, got {value!r}.")
     if kind == "path":
@@ -228,8 +270,13 @@ def load_settings(
         allow_out_of_order=values.get("allow_out_of_order", False),
         allow_pooler=values.get("allow_pooler", False),
         lock_timeout=values.get("lock_timeout"),
+        lock_retries=values.get("lock_retries", 5),
+        concurrent_lock_timeout=values.get("concurrent_lock_timeout"),
         statement_timeout=values.get("statement_timeout"),
         embedded_dir=values.get("embedded_dir", project_dir / ".pgshift" / "pgdata"),
         application_name=values.get("application_name", "pgshift"),
+        pg_version=values.get("pg_version"),
+        lint_disable=values.get("lint_disable", ()),
+        lint_severity=values.get("lint_severity", ()),
         config_file=file_path,
     )

@@ -345,3 +345,9 @@ def discover(directory: Path) -> tuple[Migration, ...]:
             repeatables[migration.slug] = migration
     versioned = sorted((m for m in found if m.kind == "versioned"), key=lambda m: m.sort_key)
     return (*versioned, *sorted(repeatables.values(), key=lambda m: m.slug))
+
+
+def sql_file(path: Path, text: str | None = None) -> Migration:
+    """Any ``.sql`` file (or ``text`` said to come from it) read as a migration, with its
+    directives, up and down parts, whatever its name: what ``pgshift lint FILE`` reads."""
+    return _sql_migration(None, path.stem, path, read_text(path) if text is None else text, "file")

@@ -2,24 +2,41 @@
 
 Deterministic (objects sorted by name within each step) and in dependency order:
 extensions, schemas, types, sequences, functions (bodies checked at call time),
-tables, partitions, sequence ownership, keys, foreign keys, indexes, views,
-triggers, row security and policies, comments. Definitions come from the server's
+tables, partitions, sequence ownership, keys, foreign keys, indexes, functions
+that need the tables, views (each after those it reads), triggers, row security
+and policies, grants, comments. Owners are left out, as with ``pg_dump --no-owner``:
+the script builds the schema for whoever runs it. Definitions come from the server's
 own deparsers (``pg_get_constraintdef``, ``pg_get_indexdef``, ...) kept in the model.
 """
 
 from __future__ import annotations
 
+import re
+
 from psycopg import sql
 
-from pgshift.schema import Column, Grant, Schema, Table
+from pgshift.schema import (
+    Column,
+    CompositeType,
+    Domain,
+    EnumType,
+    Function,
+    Grant,
+    Schema,
+    Table,
+)
 
 
 def _ident(*names: str) -> str:
     return ".".join(_quote(n) for n in names)
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
     """An identifier quoted as PostgreSQL would need it (no connection required)."""
+    return _quote(name)
+
+
+def _quote(name: str) -> str:
     plain = name.isidentifier() and name == name.lower() and name.isascii()
     return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
 
@@ -119,7 +136,8 @@ def _column(column: Column) -> str:
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated:
-        parts.append(f"GENERATED ALWAYS AS {column.generated} STORED")
+        kind = "VIRTUAL" if column.virtual else "STORED"
+        parts.append(f"GENERATED ALWAYS AS {column.generated} {kind}")
     elif column.default is not None:
         parts.append(f"DEFAULT {column.default}")
     if not column.nullable:
@@ -146,7 +164,14 @@ def render(schema: Schema) -> str:
     for ext in schema.extensions:
         out.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(ext.name)} WITH SCHEMA "
                    f"{_quote(ext.schema)};")  # fmt: skip
-    out.extend(f"CREATE SCHEMA IF NOT EXISTS {_quote(s)};" for s in schema.schemas)
+    out.extend(f"CREATE SCHEMA IF NOT EXISTS {_quote(s)};" for s in schema.schema_names)
+    for namespace in schema.schemas:
+        target = f"SCHEMA {_quote(namespace.name)}"
+        if namespace.name == "public":
+            if namespace.grants in _PUBLIC_SCHEMA_DEFAULTS:
+                continue  # as every new database has it (PostgreSQL 15+ or before)
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+        out.extend(_grant(g, target) for g in namespace.grants)
     for enum in schema.enums:
         labels = ", ".join(_literal(label) for label in enum.labels)
         out.append(f"CREATE TYPE {_ident(enum.schema, enum.name)} AS ENUM ({labels});")
@@ -175,7 +200,13 @@ def render(schema: Schema) -> str:
             f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
             f"START {seq.start}{' CYCLE' if seq.cycle else ''};"
         )
-    out.extend(f.definition.strip() + ";" for f in schema.functions if f.definition)
+    relations = {t.qualified for t in schema.tables} | {t.name for t in schema.tables}
+    late = {f.signature for f in schema.functions if _needs_tables(f, relations)}
+    out.extend(
+        f.definition.strip() + ";"
+        for f in schema.functions
+        if f.definition and f.signature not in late
+    )
     tables = [t for t in schema.tables if t.kind in ("table", "partitioned table")]
     # partition parents before their partitions
     tables.sort(key=lambda t: (t.partition_of is not None, t.schema, t.name))
@@ -207,8 +238,8 @@ def render(schema: Schema) -> str:
         for index in table.indexes:
             if index.constraint is None:
                 out.append(index.definition + ";")
-    views = [t for t in schema.tables if t.kind in ("view", "materialized view")]
-    for view in views:
+    out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
+    for view in _in_dependency_order(schema):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
         body = (view.definition or "").strip().rstrip(";")
         out.append(f"CREATE {kind} {_ident(view.schema, view.name)} AS\n{body};")
@@ -239,16 +270,62 @@ def render(schema: Schema) -> str:
     for function in schema.functions:
         if function.kind not in ("function", "procedure"):
             continue
-        target = f"{function.kind.upper()} {_ident(function.schema, function.name)}"
-        target += f"({function.arguments})"
+        target = f"{function.kind.upper()} {_function(function)}"
         if function.grants != _DEFAULT_EXECUTE:
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
             out.extend(_grant(g, target) for g in function.grants)
+    types: list[EnumType | Domain | CompositeType] = [
+        *schema.enums,
+        *schema.domains,
+        *schema.composites,
+    ]
+    for udt in types:
+        if udt.grants != _DEFAULT_USAGE:
+            target = f"TYPE {_ident(udt.schema, udt.name)}"
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+            out.extend(_grant(g, target) for g in udt.grants)
     out.extend(_comments(schema))
     return "\n\n".join(out) + "\n"
 
 
 _DEFAULT_EXECUTE = (Grant("PUBLIC", "EXECUTE"),)
+_DEFAULT_USAGE = (Grant("PUBLIC", "USAGE"),)
+# What PUBLIC holds on the public schema of a new database: since 15, before 15.
+_PUBLIC_SCHEMA_DEFAULTS = (
+    (Grant("PUBLIC", "USAGE"),),
+    (Grant("PUBLIC", "CREATE"), Grant("PUBLIC", "USAGE")),
+)
+
+
+def _function(function: Function) -> str:
+    return f"{_ident(function.schema, function.name)}({function.arguments})"
+
+
+def _needs_tables(function: Function, relations: set[str]) -> bool:
+    """Whether a function can only be created once the tables exist: it takes or
+    returns a table's row type, or its SQL body is parsed at creation (BEGIN ATOMIC)."""
+    if "BEGIN ATOMIC" in function.definition:
+        return True
+    words = re.findall(r"[\w.\"]+", f"{function.arguments} {function.returns or ''}")
+    return any(w.replace('"', "") in relations for w in words)
+
+
+def _in_dependency_order(schema: Schema) -> list[Table]:
+    """Views and materialized views, each after the views it reads (then by name)."""
+    views = {t.qualified: t for t in schema.tables if t.kind in ("view", "materialized view")}
+    done: dict[str, Table] = {}
+
+    def visit(view: Table, seen: frozenset[str]) -> None:
+        if view.qualified in done or view.qualified in seen:
+            return
+        for name in view.depends_on:
+            if name in views:
+                visit(views[name], seen | {view.qualified})
+        done[view.qualified] = view
+
+    for name in sorted(views):
+        visit(views[name], frozenset())
+    return list(done.values())
 
 
 def _grant(grant: Grant, target: str) -> str:
@@ -263,21 +340,39 @@ def _is_identity(schema: Schema, owned_by: str) -> bool:
     return bool(table and any(c.name == column and c.identity for c in table.columns))
 
 
+def _comment(target: str, text: str | None) -> list[str]:
+    return [f"COMMENT ON {target} IS {_literal(text)};"] if text else []
+
+
+_STANDARD_PUBLIC_COMMENT = "standard public schema"
+
+
 def _comments(schema: Schema) -> list[str]:
     out = []
+    for namespace in schema.schemas:
+        if (namespace.name, namespace.comment) != ("public", _STANDARD_PUBLIC_COMMENT):
+            out += _comment(f"SCHEMA {_quote(namespace.name)}", namespace.comment)
+    types: list[EnumType | CompositeType] = [*schema.enums, *schema.composites]
+    for udt in types:
+        out += _comment(f"TYPE {_ident(udt.schema, udt.name)}", udt.comment)
+    for domain in schema.domains:
+        out += _comment(f"DOMAIN {_ident(domain.schema, domain.name)}", domain.comment)
+    for seq in schema.sequences:
+        out += _comment(f"SEQUENCE {_ident(seq.schema, seq.name)}", seq.comment)
+    for function in schema.functions:
+        out += _comment(f"{function.kind.upper()} {_function(function)}", function.comment)
     for table in schema.tables:
         name = _ident(table.schema, table.name)
         kind = {"view": "VIEW", "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
-        if table.comment:
-            out.append(f"COMMENT ON {kind} {name} IS {_literal(table.comment)};")
+        out += _comment(f"{kind} {name}", table.comment)
         for column in table.columns:
-            if column.comment:
-                out.append(
-                    f"COMMENT ON COLUMN {name}.{_quote(column.name)} IS {_literal(column.comment)};"
-                )
-    for enum in schema.enums:
-        if enum.comment:
-            out.append(
-                f"COMMENT ON TYPE {_ident(enum.schema, enum.name)} IS {_literal(enum.comment)};"
-            )
+            out += _comment(f"COLUMN {name}.{_quote(column.name)}", column.comment)
+        for c in table.constraints:
+            out += _comment(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
+        for index in table.indexes:
+            out += _comment(f"INDEX {_ident(table.schema, index.name)}", index.comment)
+        for trigger in table.triggers:
+            out += _comment(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
+        for policy in table.policies:
+            out += _comment(f"POLICY {_quote(policy.name)} ON {name}", policy.comment)
     return out

@@ -16,6 +16,7 @@ a paragraph and an exit code; the library never prints.
     ├── PoolerDetected         a pooler between pgshift and the server would break the lock
     ├── HistoryError           history and files disagree (edited, missing, out of order)
     ├── MigrationError         a statement failed while migrating
+    ├── LintRefused            an error-level lint finding stopped migrate
     └── NotReversible          a down was asked of a migration without one
 """
 
@@ -97,3 +98,11 @@ class MigrationError(PgshiftError):
         self.line = line
         self.statement = statement
         self.sqlstate = sqlstate
+
+
+class LintRefused(PgshiftError):
+    """``migrate`` found an unacknowledged error-level lint finding; nothing was run."""
+
+    def __init__(self, message: str, hint: str = "", findings: tuple[object, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.findings = findings

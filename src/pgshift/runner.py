@@ -24,6 +24,7 @@ from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
 from pgshift.events import RunResult
 from pgshift.pymigration import load_python, python_error
+from pgshift.retry import LOCK_NOT_AVAILABLE, Backoff, blockers, tables_of
 from pgshift.sections import Section
 from pgshift.sqlstate import STATE_HINTS
 from pgshift.statements import Statement, check_runnable, split
@@ -49,12 +50,22 @@ class Runner:
         pgshift_version: str,
         lock_timeout: float | None = None,
         statement_timeout: float | None = None,
+        backoff: Backoff | None = None,
+        observer: psycopg.Connection[Any] | None = None,
+        on_retry: Callable[[str], None] | None = None,
+        concurrent_lock_timeout: float | None = None,
     ) -> None:
         self.conn = conn
         self.schema = schema
         self.pgshift_version = pgshift_version
         self.lock_timeout = lock_timeout
         self.statement_timeout = statement_timeout
+        # a statement that times out waiting for a lock is retried (None: once only)
+        self.backoff = backoff or Backoff(attempts=1)
+        self.observer = observer  # reads who blocked us: the timed-out session cannot
+        self.on_retry = on_retry
+        self.concurrent_lock_timeout = concurrent_lock_timeout
+        self._file_lock_timeout: float | None = None
         self._record = history.record_query(schema)
         self._journal = history.journal_query(schema)
         self._clear = history.clear_journal_query(schema)
@@ -204,13 +215,61 @@ class Runner:
         between loses a migration together with its history row, never one of them.
         """
         started = time.perf_counter()
-        if migration.language == "python":
-            self._apply_python(migration, started)
-        elif migration.directives.transaction:
-            self._apply_in_transaction(migration, statements, started, durable)
-        else:
-            self._apply_journaled(migration, statements, resume_at, started)
+        attempt = 1
+        while True:
+            try:
+                if migration.language == "python":
+                    self._apply_python(migration, started)
+                elif migration.directives.transaction:
+                    self._apply_in_transaction(migration, statements, started, durable)
+                else:  # retries statement by statement, inside
+                    self._apply_journaled(migration, statements, resume_at, started)
+                break
+            except MigrationError as exc:
+                if not migration.directives.transaction or not self._again(
+                    exc, statements, attempt
+                ):
+                    raise
+                attempt += 1
         return RunResult(migration, time.perf_counter() - started, len(statements), resume_at)
+
+    def _again(self, exc: MigrationError, statements: tuple[Statement, ...], attempt: int) -> bool:
+        """After a lock timeout: report the blockers, wait, and say whether to try again.
+
+        On the last attempt the blockers go into the error instead.
+        """
+        if exc.sqlstate != LOCK_NOT_AVAILABLE or self.conn.broken:
+            return False
+        failed = next((s for s in statements if s.line == exc.line), None)
+        own = [self.conn.info.backend_pid]
+        if self.observer is not None:
+            own.append(self.observer.info.backend_pid)
+        held = (
+            blockers(self.observer, tables_of(failed), own)
+            if self.observer is not None and failed is not None
+            else []
+        )
+        who = "; ".join(b.describe() for b in held[:3]) or "a session that has since let go"
+        if attempt >= self.backoff.attempts:
+            if self.backoff.attempts > 1:
+                exc.message += f"\n  Gave up after {attempt} attempts; the lock was held by {who}."
+            elif held:
+                exc.message += f"\n  The lock was held by {who}."
+            exc.hint = (
+                "Nothing of this migration was kept. Run it again when that session is done "
+                "(or end it: SELECT pg_terminate_backend(pid)), or raise lock_timeout or "
+                "lock_retries."
+            )
+            return False
+        delay = self.backoff.delay(attempt)
+        if self.on_retry is not None:
+            where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+            self.on_retry(
+                f"{where}: lock_timeout (attempt {attempt} of {self.backoff.attempts}); "
+                f"blocked by {who}; retrying in {delay:.1f} s"
+            )
+        time.sleep(delay)
+        return True
 
     def _apply_in_transaction(
         self,
@@ -319,6 +378,59 @@ class Runner:
         ).fetchone()
         return None if row is None else bool(row[0])
 
+    def _run_journaled(
+        self, statement: Statement, section: Section, statements: tuple[Statement, ...]
+    ) -> None:
+        """A statement that runs outside a transaction, retried after a lock timeout; a
+        failed concurrent build's INVALID index is dropped before the next attempt."""
+        attempt = 1
+        budget = self._concurrent_budget(statement)
+        if (
+            statement.concurrent_index
+            and statement.tree.get("if_not_exists")
+            and self._index_state(statement) is False
+        ):
+            # IF NOT EXISTS would see the name and keep a broken index: build it anew
+            self._drop_invalid(statement)
+        while True:
+            try:
+                if budget is None:
+                    self._run_statement(statement, section)
+                else:
+                    self._with_lock_timeout(budget, statement, section)
+                return
+            except MigrationError as exc:
+                if exc.sqlstate != LOCK_NOT_AVAILABLE or attempt >= self.backoff.attempts:
+                    if exc.sqlstate == LOCK_NOT_AVAILABLE:
+                        self._again(exc, (statement,), attempt)  # name the blockers
+                    raise
+                if statement.concurrent_index and self._index_state(statement) is False:
+                    self._drop_invalid(statement)
+                if not self._again(exc, (statement,), attempt):
+                    raise
+                attempt += 1
+
+    def _concurrent_budget(self, statement: Statement) -> float | None:
+        """The lock_timeout a concurrent statement runs with, if not the migration's.
+
+        A concurrent build waits for older transactions by design, without blocking
+        the application meanwhile; cut short by a lock_timeout it leaves an INVALID
+        index. So it gets its own budget (``concurrent_lock_timeout``: none by default).
+        """
+        concurrent = statement.concurrent_index or statement.concurrent_drop
+        if not concurrent or (self.lock_timeout is None and not self._file_lock_timeout):
+            return None
+        return self.concurrent_lock_timeout or 0.0
+
+    def _with_lock_timeout(self, seconds: float, statement: Statement, section: Section) -> None:
+        self._exec(_set_lock_timeout(seconds))
+        try:
+            self._run_statement(statement, section)
+        finally:
+            if not self.conn.broken:
+                restore = self._file_lock_timeout or self.lock_timeout
+                self._exec(_set_lock_timeout(restore) if restore else "RESET lock_timeout")
+
     def _drop_invalid(self, statement: Statement) -> None:
         self._exec(
             sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
@@ -339,6 +451,7 @@ class Runner:
         assert section is not None
         for setting in self._settings(migration):
             self._exec(setting)
+        self._file_lock_timeout = migration.directives.lock_timeout
         for index, statement in enumerate(statements, start=1):
             if index <= resume_at:
                 if statement.session_setting:  # the dead session's settings died with it
@@ -352,9 +465,17 @@ class Runner:
                 statement.digest,
             )
             if not statement.outside_transaction:
-                with self.conn.transaction():
-                    self._run_statement(statement, section)
-                    self._exec(self._journal, journal)
+                attempt = 1
+                while True:
+                    try:
+                        with self.conn.transaction():
+                            self._run_statement(statement, section)
+                            self._exec(self._journal, journal)
+                        break
+                    except MigrationError as exc:
+                        if not self._again(exc, (statement,), attempt):
+                            raise
+                        attempt += 1
                 continue
             first_after_crash = resume_at and index == resume_at + 1
             if statement.concurrent_index and first_after_crash:
@@ -365,7 +486,7 @@ class Runner:
                 if state is False:
                     self._drop_invalid(statement)
             try:
-                self._run_statement(statement, section)
+                self._run_journaled(statement, section, statements)
             except MigrationError as exc:
                 if statement.concurrent_drop and first_after_crash and exc.sqlstate == "42704":
                     self._exec(self._journal, journal)  # dropped before the crash
@@ -461,3 +582,7 @@ class Runner:
         if transactional:
             lines.append("COMMIT;")
         return "\n".join(lines)
+
+
+def _set_lock_timeout(seconds: float) -> sql.Composed:
+    return sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{round(seconds * 1000)}ms"))

@@ -18,7 +18,8 @@ class Column:
     nullable: bool = True
     default: str | None = None
     identity: str | None = None  # "always" or "by default"
-    generated: str | None = None  # the expression of a STORED/VIRTUAL generated column
+    generated: str | None = None  # the expression of a generated column
+    virtual: bool = False  # a VIRTUAL generated column (PostgreSQL 18+), else STORED
     collation: str | None = None
     comment: str | None = None
 
@@ -39,6 +40,7 @@ class Constraint:
     deferrable: bool = False
     deferred: bool = False
     valid: bool = True
+    nulls_not_distinct: bool = False  # unique constraints (PostgreSQL 15+)
     comment: str | None = None
 
 
@@ -49,9 +51,12 @@ class Index:
     name: str
     definition: str
     method: str
+    keys: tuple[str, ...] = ()  # key columns and expressions, in order
+    include: tuple[str, ...] = ()  # INCLUDE columns
     unique: bool = False
     primary: bool = False
-    valid: bool = True
+    valid: bool = True  # False: a failed CREATE INDEX CONCURRENTLY left it INVALID
+    nulls_not_distinct: bool = False
     predicate: str | None = None
     constraint: str | None = None  # the constraint this index backs, if any
     comment: str | None = None
@@ -64,6 +69,7 @@ class Trigger:
     name: str
     definition: str
     enabled: bool = True
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class Policy:
     roles: tuple[str, ...]
     using: str | None = None
     check: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,7 @@ class Table:
     partition_bound: str | None = None
     owner: str | None = None
     grants: tuple[Grant, ...] = ()
+    depends_on: tuple[str, ...] = ()  # views: the relations they read, as schema.name
 
     @property
     def qualified(self) -> str:
@@ -129,6 +137,8 @@ class Sequence:
     maximum: int
     cycle: bool
     owned_by: str | None = None
+    owner: str | None = None
+    comment: str | None = None
     grants: tuple[Grant, ...] = ()
 
 
@@ -139,7 +149,9 @@ class EnumType:
     schema: str
     name: str
     labels: tuple[str, ...]
+    owner: str | None = None
     comment: str | None = None
+    grants: tuple[Grant, ...] = ()  # PUBLIC has USAGE unless revoked
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +164,9 @@ class Domain:
     nullable: bool = True
     default: str | None = None
     checks: tuple[str, ...] = ()
+    owner: str | None = None
+    comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +176,9 @@ class CompositeType:
     schema: str
     name: str
     attributes: tuple[tuple[str, str], ...]
+    owner: str | None = None
+    comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +193,7 @@ class Function:
     language: str
     volatility: str  # "immutable", "stable", "volatile"
     definition: str
+    owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()  # PUBLIC has EXECUTE unless revoked
 
@@ -182,6 +201,16 @@ class Function:
     def signature(self) -> str:
         """``schema.name(arguments)``."""
         return f"{self.schema}.{self.name}({self.arguments})"
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """A schema (namespace) with its owner, comment and grants."""
+
+    name: str
+    owner: str | None = None
+    comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +226,7 @@ class Extension:
 class Schema:
     """Everything pgshift knows of a database's user schemas."""
 
-    schemas: tuple[str, ...] = ()
+    schemas: tuple[Namespace, ...] = ()
     tables: tuple[Table, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     enums: tuple[EnumType, ...] = ()
@@ -205,6 +234,11 @@ class Schema:
     composites: tuple[CompositeType, ...] = ()
     functions: tuple[Function, ...] = ()
     extensions: tuple[Extension, ...] = ()
+
+    @property
+    def schema_names(self) -> tuple[str, ...]:
+        """The names of the schemas, sorted."""
+        return tuple(s.name for s in self.schemas)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (``schema.name``, or a bare name searched in order)."""

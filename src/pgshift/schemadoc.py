@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pgshift.schema import Schema, Table
+from pgshift.schema import Domain, Schema, Table
 
 HEADER = (
     "# Database schema\n\n"
@@ -103,16 +103,34 @@ def _table(schema: Schema, table: Table) -> list[str]:
     return [*lines, ""]
 
 
+def _note(comment: str | None) -> str:
+    return f" ({_cell(comment)})" if comment else ""
+
+
+def _domain(domain: Domain) -> str:
+    parts = [domain.base_type]
+    if not domain.nullable:
+        parts.append("not null")
+    if domain.default is not None:
+        parts.append(f"default {domain.default}")
+    parts.extend(domain.checks)
+    return ", ".join(parts)
+
+
 def render(schema: Schema) -> str:
     """The Markdown document of ``schema``."""
     lines = [HEADER]
-    if schema.enums:
-        lines.append("## Types\n")
-        lines.extend(
-            f"- enum `{e.schema}.{e.name}`: {', '.join(repr(x) for x in e.labels)}"
-            for e in schema.enums
-        )
-        lines.append("")
+    types = [
+        *(f"- enum `{e.schema}.{e.name}`: {', '.join(repr(x) for x in e.labels)}{_note(e.comment)}"
+          for e in schema.enums),
+        *(f"- domain `{d.schema}.{d.name}`: {_domain(d)}{_note(d.comment)}"
+          for d in schema.domains),
+        *(f"- composite `{c.schema}.{c.name}`: "
+          f"({', '.join(f'{n} {t}' for n, t in c.attributes)}){_note(c.comment)}"
+          for c in schema.composites),
+    ]  # fmt: skip
+    if types:
+        lines += ["## Types\n", *types, ""]
     lines.append("## Tables\n")
     diagram = _mermaid(schema)
     if diagram:

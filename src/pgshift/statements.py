@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from pgshift.errors import SqlError
@@ -30,6 +31,7 @@ class Statement:
     session_setting: bool = False
     concurrent_index: str | None = None
     concurrent_drop: bool = False
+    tree: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # parse tree
 
     @property
     def digest(self) -> str:
@@ -59,6 +61,19 @@ _OUTSIDE_TRANSACTION = frozenset(
 )
 
 
+_COMMIT = re.compile(r"\b(COMMIT|ROLLBACK)\b", re.IGNORECASE)
+
+
+def _commits(body: dict[str, Any]) -> bool:
+    """Whether a DO block's code commits or rolls back (then it runs outside a transaction)."""
+    for arg in body.get("args") or ():
+        definition = arg.get("DefElem", {})
+        if definition.get("defname") == "as":
+            code = definition.get("arg", {}).get("String", {}).get("sval", "")
+            return bool(_COMMIT.search(code))
+    return False
+
+
 def _classify(node: str, body: dict[str, Any]) -> dict[str, Any]:
     """What the runner must know of one parse-tree node (libpg_query's JSON form)."""
     facts: dict[str, Any] = {}
@@ -81,6 +96,9 @@ def _classify(node: str, body: dict[str, Any]) -> dict[str, Any]:
             partition = cmd.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {})
             if partition.get("concurrent"):
                 facts["outside_transaction"] = True
+    elif node == "DoStmt" and _commits(body):
+        # a DO block that commits (a batched backfill) cannot run inside a transaction
+        facts["outside_transaction"] = True
     elif (node == "VariableSetStmt" and not body.get("is_local")) or node == "DiscardStmt":
         facts["session_setting"] = True
     return facts
@@ -150,7 +168,9 @@ def split(section: Section) -> tuple[Statement, ...]:
                 line=line,
             )
         facts = _classify(node, body)
-        statements.append(Statement(sql=stripped.rstrip(), line=line, node=node, **facts))
+        statements.append(
+            Statement(sql=stripped.rstrip(), line=line, node=node, tree=body, **facts)
+        )
     if not statements:
         raise SqlError(
             f"{section.path}:{section.first_line}: no SQL statement found.",

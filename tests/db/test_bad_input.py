@@ -22,11 +22,15 @@ def _refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert "Traceback" not in text
-    assert result.stderr.startswith("error: "), result.stderr
-    assert "\nhint: " in result.stderr or "hint:" in result.stderr
+    # notes ("pgshift: ...", such as the lint summary) may come first; then one paragraph
+    stderr = "".join(
+        line for line in result.stderr.splitlines(keepends=True) if not line.startswith("pgshift:")
+    )
+    assert stderr.startswith("error: "), result.stderr
+    assert "\nhint: " in stderr or "hint:" in stderr
     for word in words:
-        assert word in result.stderr, (word, result.stderr)
-    return result.stderr
+        assert word in stderr, (word, stderr)
+    return stderr
 
 
 def _untouched(url: str) -> None:

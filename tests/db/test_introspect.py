@@ -57,20 +57,63 @@ REVOKE ALL ON FUNCTION double(integer) FROM PUBLIC;
 GRANT USAGE ON SEQUENCE orders_id_seq TO PUBLIC;
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id int PRIMARY KEY, order_id int REFERENCES public.orders);
+CREATE EXTENSION citext;
+CREATE TABLE tags (
+    id int PRIMARY KEY,
+    label citext NOT NULL,
+    account_id bigint,
+    CONSTRAINT tags_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) MATCH FULL
+);
+CREATE INDEX tags_lower ON tags (lower(label::text), id DESC);
+-- reads a view whose name sorts after its own: the dump must order them
+CREATE VIEW a_rich_count AS SELECT count(*) AS n FROM rich;
+-- takes a table's row type: created after the tables
+CREATE FUNCTION tag_label(t tags) RETURNS text LANGUAGE sql STABLE AS 'SELECT t.label::text';
+COMMENT ON SCHEMA billing IS 'money';
+GRANT USAGE ON SCHEMA billing TO pgshift_test_reader WITH GRANT OPTION;
+COMMENT ON TYPE mood IS 'how it went';
+COMMENT ON DOMAIN positive IS 'above zero';
+COMMENT ON TYPE address IS 'where';
+REVOKE ALL ON TYPE mood FROM PUBLIC;
+GRANT USAGE ON TYPE mood TO pgshift_test_reader;
+COMMENT ON SEQUENCE orders_id_seq IS 'order numbers';
+COMMENT ON FUNCTION double(integer) IS 'twice';
+COMMENT ON INDEX orders_big IS 'big orders';
+COMMENT ON CONSTRAINT orders_total_check ON orders IS 'no refunds here';
+COMMENT ON TRIGGER orders_touch ON orders IS 'keeps total';
+COMMENT ON POLICY own_rows ON accounts IS 'a row is its owner''s';
 """
+# What only newer servers have, added when the server has it.
+SINCE = {
+    140000: "CREATE FUNCTION answer() RETURNS integer LANGUAGE sql BEGIN ATOMIC "
+    "SELECT count(*)::integer FROM tags; END;",
+    150000: "CREATE TABLE handles (h text, CONSTRAINT handles_h_key UNIQUE NULLS NOT DISTINCT (h))",
+    180000: "ALTER TABLE orders ADD COLUMN half numeric GENERATED ALWAYS AS (total / 2) VIRTUAL;",
+}
 
 
 @pytest.fixture
 def rich(db_url: str) -> tuple[Schema, str]:
     with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "DO $$ BEGIN CREATE ROLE pgshift_test_reader; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
         conn.execute(RICH)
+        for version, text in SINCE.items():
+            if conn.info.server_version >= version:
+                conn.execute(text)
         conn.execute("CREATE SCHEMA pgshift; CREATE TABLE pgshift.history (id int)")
         return inspect(conn), db_url
 
 
 def test_tables_columns_and_comments(rich: tuple[Schema, str]) -> None:
     schema, _ = rich
-    assert schema.schemas == ("billing", "public")
+    assert schema.schema_names == ("billing", "public")
+    billing = schema.schemas[0]
+    assert billing.comment == "money"
+    assert billing.owner is not None
+    assert billing.grants == (Grant("pgshift_test_reader", "USAGE", grantable=True),)
     names = [t.qualified for t in schema.tables]
     assert names == sorted(names)
     assert "pgshift.history" not in names
@@ -122,7 +165,10 @@ def test_constraints_and_indexes(rich: tuple[Schema, str]) -> None:
     accounts = schema.table("public.accounts")
     assert accounts is not None
     referencing = schema.referencing(accounts)
-    assert [(t.name, c.name) for t, c in referencing] == [("orders", "orders_account_fk")]
+    assert [(t.name, c.name) for t, c in referencing] == [
+        ("orders", "orders_account_fk"),
+        ("tags", "tags_account_fk"),
+    ]
     invoices = schema.table("billing.invoices")
     assert invoices is not None
     (fk_of_invoices,) = [c for c in invoices.constraints if c.kind == "foreign key"]
@@ -176,11 +222,68 @@ def test_other_objects(rich: tuple[Schema, str]) -> None:
     ]
 
 
+def test_comments_grants_owners_and_index_keys(rich: tuple[Schema, str]) -> None:
+    schema, url = rich
+    with psycopg.connect(url) as conn:
+        user = conn.execute("SELECT current_user").fetchone()
+        version = conn.info.server_version
+    assert user is not None
+    mood, (domain,), (address,) = schema.enums[0], schema.domains, schema.composites
+    assert (mood.comment, domain.comment, address.comment) == ("how it went", "above zero", "where")
+    assert mood.grants == (Grant("pgshift_test_reader", "USAGE"),)  # PUBLIC's revoked
+    assert domain.grants == address.grants == (Grant("PUBLIC", "USAGE"),)  # the default
+    assert {mood.owner, domain.owner, address.owner} == {user[0]}
+    sequences = {s.name: s for s in schema.sequences}
+    assert sequences["orders_id_seq"].comment == "order numbers"
+    assert sequences["orders_id_seq"].owner == user[0]
+    functions = {f.name: f for f in schema.functions}
+    assert functions["double"].comment == "twice"
+    assert functions["double"].owner == user[0]
+    orders, accounts, tags = (schema.table(n) for n in ("orders", "accounts", "tags"))
+    assert orders is not None
+    assert accounts is not None
+    assert tags is not None
+    assert {i.name: i.comment for i in orders.indexes}["orders_big"] == "big orders"
+    constraints = {c.name: c for c in orders.constraints}
+    assert constraints["orders_total_check"].comment == "no refunds here"
+    assert orders.triggers[0].comment == "keeps total"
+    assert accounts.policies[0].comment == "a row is its owner's"
+    indexes = {i.name: i for i in tags.indexes}
+    assert indexes["tags_lower"].keys == ("lower(label::text)", "id")
+    assert indexes["tags_lower"].include == ()
+    assert {i.name: i for i in orders.indexes}["orders_big"].keys == ("account_id",)
+    assert {i.name: i for i in orders.indexes}["orders_big"].include == ("total",)
+    (fk,) = [c for c in tags.constraints if c.kind == "foreign key"]
+    assert fk.match == "FULL"
+    assert [c.type for c in tags.columns if c.name == "label"] == ["citext"]
+    assert [(e.name, e.schema) for e in schema.extensions] == [("citext", "public")]
+    assert not any(f.name.startswith("citext") for f in schema.functions)  # the extension's own
+    view = schema.table("a_rich_count")
+    assert view is not None
+    assert view.depends_on == ("public.rich",)
+    if version >= 140000:
+        assert "BEGIN ATOMIC" in functions["answer"].definition
+    if version >= 150000:
+        handles = schema.table("handles")
+        assert handles is not None
+        (unique,) = [c for c in handles.constraints if c.kind == "unique"]
+        assert unique.nulls_not_distinct
+        assert handles.indexes[0].nulls_not_distinct
+        assert not constraints["orders_pkey"].nulls_not_distinct
+    if version >= 180000:
+        half = next(c for c in orders.columns if c.name == "half")
+        assert half.virtual
+        assert half.generated == "(total / (2)::numeric)"
+    double_score = next(c for c in accounts.columns if c.name == "double_score")
+    assert not double_score.virtual  # STORED
+
+
 class _Counting:
     """A connection that counts the queries sent through it."""
 
     def __init__(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         self.conn = conn
+        self.info = conn.info
         self.sent = 0
 
     def execute(self, *args: object, **kwargs: object) -> object:

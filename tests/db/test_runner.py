@@ -15,8 +15,9 @@ from tests.conftest import query, write_migrations
 
 
 def test_lock_timeout_directive_stops_a_migration_stuck_behind_a_lock(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PGSHIFT_LOCK_RETRIES", "2")
     query(db_url, "CREATE TABLE busy (id int)")
     folder = write_migrations(
         tmp_path / "m",
@@ -30,6 +31,7 @@ def test_lock_timeout_directive_stops_a_migration_stuck_behind_a_lock(
         assert time.monotonic() - started < 5
     assert failure.value.sqlstate == "55P03"
     assert "0001_add.sql:2" in failure.value.message
+    assert "Gave up after 2 attempts" in failure.value.message
     assert "lock" in failure.value.hint
     assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
 

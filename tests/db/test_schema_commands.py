@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
+import pgshift
 from tests.conftest import query, run_cli, write_migrations
 
 SCHEMA = """
@@ -94,3 +98,39 @@ def test_migrate_refreshes_the_docs_it_is_given(db_url: str, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "### public.things" in doc.read_text()
     assert run_cli("docs", "--check", "--output", str(doc), url=db_url).returncode == 0
+
+
+def test_the_library_returns_the_model_and_the_sizes(db_url: str) -> None:
+    query(db_url, SCHEMA)
+    result = pgshift.inspect_schema(db_url)
+    assert isinstance(result.schema, pgshift.Schema)
+    assert [t.name for t in result.schema.tables] == ["posts", "users"]
+    users = result.schema.table("users")
+    assert users is not None
+    assert [c.name for c in users.columns] == ["id", "email"]
+    assert result.sizes["public.users"][0] == 500
+    assert "pgshift.history" not in result.sizes
+
+
+def test_dump_writes_through_a_symlink_and_into_a_pipe(db_url: str, tmp_path: Path) -> None:
+    query(db_url, SCHEMA)
+    target = tmp_path / "real.sql"
+    target.write_text("old")
+    link = tmp_path / "schema.sql"
+    link.symlink_to(target)
+    result = run_cli("dump", "--output", str(link), url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert "CREATE TABLE public.users" in target.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.sql", "schema.sql"]
+    # a pipe (as /dev/stdout or /dev/null would be) is written to, not replaced by a file
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()), daemon=True)
+    reader.start()
+    result = run_cli("dump", "--output", str(pipe), url=db_url)
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert "CREATE TABLE public.users" in received[0]

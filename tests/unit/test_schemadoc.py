@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pgshift.schema import Column, Constraint, EnumType, Index, Schema, Table
+from pgshift.schema import (
+    Column,
+    CompositeType,
+    Constraint,
+    Domain,
+    EnumType,
+    Index,
+    Namespace,
+    Schema,
+    Table,
+)
 from pgshift.schemadoc import render
 
 GOLDEN = Path(__file__).resolve().parent.parent / "cases" / "docs" / "saas.md"
@@ -81,9 +91,11 @@ VIEW = Table(
     definition=" SELECT title FROM posts;",
 )
 SCHEMA = Schema(
-    schemas=("public",),
+    schemas=(Namespace("public"),),
     tables=(POSTS, VIEW, USERS),
-    enums=(EnumType("public", "mood", ("sad", "ok")),),
+    enums=(EnumType("public", "mood", ("sad", "ok"), comment="how it went"),),
+    domains=(Domain("public", "positive", "integer", False, None, ("CHECK (VALUE > 0)",)),),
+    composites=(CompositeType("public", "address", (("street", "text"), ("zip", "text"))),),
 )
 
 

@@ -1,0 +1,69 @@
+"""Dropping a constraint loses a guarantee; dropping a foreign key locks both tables.
+
+## Problem
+
+Once a check, unique or foreign key constraint is gone, rows that break it can
+be written, and nothing says so. Dropping a foreign key takes an ACCESS EXCLUSIVE
+lock on the table and on the table it references, so it waits for (and then
+blocks) the traffic of both.
+
+## Solution
+
+Make sure nothing relies on the constraint; drop one foreign key per migration,
+with a lock timeout (`-- pgshift:lock-timeout 2s`) so a busy table makes the
+migration fail fast and retry instead of queueing every query behind it.
+
+## Examples
+
+```sql bad
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+```
+
+```sql bad
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_pkey CASCADE;
+```
+
+```sql good
+CREATE TABLE t (id bigint CONSTRAINT t_positive CHECK (id > 0));
+ALTER TABLE t DROP CONSTRAINT t_positive;
+```
+
+```sql good
+-- pgshift:lock-timeout 2s
+-- pgshift:allow drop-constraint
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt
+from pgshift.lint.model import Hit, Rule, Severity
+from pgshift.lint.tree import altered_table, commands_of
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    table = altered_table(stmt.node, stmt.body)
+    if not table or ctx.is_new(table):
+        return
+    for cmd in commands_of(stmt.body, "AT_DropConstraint"):
+        name = cmd.get("name", "?")
+        yield Hit(
+            f"DROP CONSTRAINT {name} on {table} removes a guarantee the data had; if it is a "
+            "foreign key, both tables are locked ACCESS EXCLUSIVE while it is dropped.",
+            "Check that nothing relies on it; drop one foreign key per migration with "
+            "-- pgshift:lock-timeout 2s, and acknowledge with -- pgshift:allow drop-constraint.",
+        )
+
+
+RULE = Rule(
+    "drop-constraint",
+    "destructive",
+    Severity.WARNING,
+    "Dropping a constraint loses a guarantee; dropping a foreign key locks both tables.",
+    check,
+    nodes=frozenset({"AlterTableStmt"}),
+    doc=__doc__ or "",
+)

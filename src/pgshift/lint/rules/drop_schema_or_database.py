@@ -1,0 +1,84 @@
+"""Dropping a schema or a database deletes everything in it.
+
+## Problem
+
+`DROP SCHEMA ... CASCADE` removes every table, view, function and type in the
+schema with their data; `DROP DATABASE` removes the whole database (and cannot
+even run inside a migration's transaction). Neither belongs in a migration that
+runs unattended on every environment.
+
+## Solution
+
+Drop the objects one by one, each in the release after the code stopped using
+them, after a backup; do whole-database work by hand, not in a migration.
+
+## Examples
+
+```sql bad
+DROP SCHEMA billing CASCADE;
+```
+
+```sql bad
+DROP SCHEMA IF EXISTS reporting;
+```
+
+```sql bad
+-- pgshift:no-transaction
+DROP DATABASE old_app;
+```
+
+```sql good
+CREATE SCHEMA scratch;
+DROP SCHEMA scratch;
+```
+
+```sql good
+DROP VIEW reporting.daily_totals;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt
+from pgshift.lint.model import Hit, Rule, Severity
+from pgshift.lint.tree import strings
+
+
+def _created_schemas(ctx: Context) -> set[str]:
+    return {s.body.get("schemaname", "") for s in ctx.previous if s.node == "CreateSchemaStmt"}
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if stmt.node == "DropdbStmt":
+        yield Hit(
+            f"DROP DATABASE {stmt.body.get('dbname', '')} deletes the whole database.",
+            "Never drop a database from a migration; do it by hand, after a backup.",
+        )
+    if stmt.node != "DropStmt" or stmt.body.get("removeType") != "OBJECT_SCHEMA":
+        return
+    new = _created_schemas(ctx)
+    for item in stmt.body.get("objects") or ():
+        name = item["String"]["sval"] if "String" in item else ".".join(strings([item]))
+        if name in new:
+            continue
+        cascade = stmt.body.get("behavior") == "DROP_CASCADE"
+        yield Hit(
+            f"DROP SCHEMA {name}{' CASCADE' if cascade else ''} deletes "
+            f"{'everything in the schema, with its data' if cascade else 'the schema'}.",
+            "Drop the schema's objects one by one, each once the code no longer uses it and "
+            "after a backup; acknowledge a deliberate drop with "
+            "-- pgshift:allow drop-schema-or-database.",
+        )
+
+
+RULE = Rule(
+    "drop-schema-or-database",
+    "destructive",
+    Severity.ERROR,
+    "Dropping a schema or a database deletes everything in it.",
+    check,
+    nodes=frozenset({"DropStmt", "DropdbStmt"}),
+    doc=__doc__ or "",
+)

@@ -1,0 +1,106 @@
+"""A new enum value cannot be used in the transaction that added it.
+
+## Problem
+
+`ALTER TYPE ... ADD VALUE` inside a transaction is allowed since PostgreSQL 12,
+but the new value cannot be used before that transaction commits: a later
+`INSERT`, `UPDATE`, cast or `DEFAULT` in the same migration fails with "unsafe
+use of new value", and the whole migration rolls back. On PostgreSQL 11 and
+older, the `ADD VALUE` itself fails inside a transaction block (unless the type
+was created in the same transaction).
+
+## Solution
+
+Add the value in a migration of its own and use it in a later one. On
+PostgreSQL 11 and older, that migration's first line must be
+`-- pgshift:no-transaction`. pgshift knows the target's version from the server
+when linting with a connection, else from `--pg-version` or the `pg_version`
+setting.
+
+## Examples
+
+```sql bad
+ALTER TYPE mood ADD VALUE 'happy';
+UPDATE users SET name = 'cheerful' WHERE 'happy'::mood > 'ok';
+```
+
+```sql bad
+ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
+ALTER TABLE users ADD COLUMN feeling mood DEFAULT 'happy';
+```
+
+```sql bad pg=11
+ALTER TYPE mood ADD VALUE 'happy';
+```
+
+```sql good
+ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
+```
+
+```sql good pg=11
+-- pgshift:no-transaction
+ALTER TYPE mood ADD VALUE IF NOT EXISTS 'happy';
+```
+
+```sql good
+-- pgshift:no-transaction
+ALTER TYPE mood ADD VALUE 'happy';
+ALTER TABLE users ADD COLUMN feeling mood DEFAULT 'happy';
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt, bare
+from pgshift.lint.model import Hit, Rule, Severity
+from pgshift.lint.tree import find, strings
+
+
+def _uses(stmt: Stmt, value: str) -> bool:
+    return any(c.get("sval", {}).get("sval") == value for c in find(stmt.body, "A_Const"))
+
+
+def _created_here(ctx: Context, type_name: str) -> bool:
+    return any(
+        s.node == "CreateEnumStmt" and bare(".".join(strings(s.body.get("typeName")))) == type_name
+        for s in ctx.previous
+    )
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if stmt.node != "AlterEnumStmt" or not stmt.body.get("newVal") or not ctx.transactional:
+        return
+    value = stmt.body["newVal"]
+    type_name = ".".join(strings(stmt.body.get("typeName")))
+    if ctx.at_least(12) is False:
+        # before 12 a type created in the same transaction may take new values there
+        if not _created_here(ctx, bare(type_name)):
+            yield Hit(
+                f"ALTER TYPE {type_name} ADD VALUE {value!r} fails inside a transaction block on "
+                f"PostgreSQL {ctx.pg_version} (12 and later allow it): the migration fails.",
+                "Put it in a migration of its own whose first line is "
+                "-- pgshift:no-transaction, and use the value in a later migration.",
+            )
+        return
+    user = next((s for s in ctx.following if _uses(s, value)), None)
+    if user is not None:
+        yield Hit(
+            f"{value!r} is added to {type_name} and used at line {user.line} in the same "
+            "transaction: the use fails with 'unsafe use of new value' until the value is "
+            "committed, and the migration rolls back.",
+            f"ALTER TYPE {type_name} ADD VALUE {value!r} in a migration of its own; use it in a "
+            "later migration.",
+        )
+
+
+RULE = Rule(
+    "enum-add-value-in-transaction",
+    "transactions",
+    Severity.ERROR,
+    "A new enum value cannot be used in the transaction that added it.",
+    check,
+    nodes=frozenset({"AlterEnumStmt"}),
+    doc=__doc__ or "",
+)

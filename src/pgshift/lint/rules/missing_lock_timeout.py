@@ -1,0 +1,74 @@
+"""A statement that needs a strong lock, with no lock_timeout, can stall every query.
+
+## Problem
+
+`ALTER TABLE`, `CREATE INDEX`, `CREATE TRIGGER` and their kind need a strong
+lock; while the statement waits for it (behind one long transaction, say), every
+later query on the table queues behind the waiting statement, so one slow
+report turns a quick migration into an outage. With a `lock_timeout` the
+migration gives up instead, and can be retried.
+
+## Solution
+
+Put `-- pgshift:lock-timeout 2s` at the top of the file (or set `lock_timeout`
+in `pgshift.toml` for every migration), so the lock wait is bounded. Not for
+`CONCURRENTLY` statements, which wait for other transactions by design.
+
+## Examples
+
+```sql bad
+ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;
+```
+
+```sql bad
+CREATE INDEX users_name_idx ON users (name);
+```
+
+```sql good
+-- pgshift:lock-timeout 2s
+ALTER TABLE users ADD COLUMN phone text;
+```
+
+```sql good
+SET lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN phone text;
+```
+
+```sql good
+CREATE TABLE plans (id bigint);
+ALTER TABLE plans ADD COLUMN name text;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt, strong_locks
+from pgshift.lint.model import Hit, Rule, Severity
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if ctx.lock_timeout:
+        return
+    tables = [t for t in strong_locks(stmt) if t and not ctx.is_new(t)]
+    if not tables:
+        return
+    if any(strong_locks(s) and not ctx.is_new(next(iter(strong_locks(s)))) for s in ctx.previous):
+        return  # once per file
+    yield Hit(
+        f"no lock_timeout: while this statement waits for its lock on {tables[0]}, every later "
+        "query on the table queues behind it.",
+        "Add -- pgshift:lock-timeout 2s at the top of the file (or lock_timeout in "
+        "pgshift.toml), so the migration fails fast and can be retried instead.",
+    )
+
+
+RULE = Rule(
+    "missing-lock-timeout",
+    "transactions",
+    Severity.WARNING,
+    "A statement that needs a strong lock, with no lock_timeout, can stall every query.",
+    check,
+    doc=__doc__ or "",
+)

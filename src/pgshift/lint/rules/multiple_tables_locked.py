@@ -1,0 +1,68 @@
+"""One migration that strongly locks several busy tables invites pile-ups and deadlocks.
+
+## Problem
+
+Each strong lock (ACCESS EXCLUSIVE, SHARE, SHARE ROW EXCLUSIVE) is held until
+the migration commits. Taking them on two or more existing tables means queries
+on all of them queue at once, and application transactions that lock the same
+tables in the other order deadlock with the migration.
+
+## Solution
+
+One existing table per migration: split the file.
+
+## Examples
+
+```sql bad
+ALTER TABLE users ADD COLUMN plan text;
+ALTER TABLE orders ADD COLUMN currency text;
+```
+
+```sql bad
+CREATE INDEX users_name_idx ON users (name);
+CREATE INDEX orders_total_idx ON orders (total);
+```
+
+```sql good
+ALTER TABLE users ADD COLUMN plan text;
+ALTER TABLE users ADD COLUMN trial_ends date;
+```
+
+```sql good
+CREATE TABLE invoices (id bigint, user_id bigint);
+ALTER TABLE invoices ADD COLUMN total numeric;
+ALTER TABLE users ADD COLUMN plan text;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt, strong_locks
+from pgshift.lint.model import Hit, Rule, Severity
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if not ctx.transactional or len(ctx.locked) > 1:
+        return  # a second table was already reported
+    for table in strong_locks(stmt):
+        if table and not ctx.is_new(table) and ctx.locked and table not in ctx.locked:
+            (first,) = ctx.locked
+            yield Hit(
+                f"this migration strongly locks both {first} and {table} until it commits: "
+                "queries on both queue at once, and transactions locking them in the other order "
+                "deadlock with it.",
+                f"Split it: one migration for {first}, another for {table}.",
+            )
+            return
+
+
+RULE = Rule(
+    "multiple-tables-locked",
+    "locking",
+    Severity.WARNING,
+    "One migration that strongly locks several busy tables invites pile-ups and deadlocks.",
+    check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,75 @@
+"""SET NOT NULL scans the whole table while holding an exclusive lock.
+
+## Problem
+
+`ALTER COLUMN ... SET NOT NULL` reads every row to check that none is NULL, and
+holds an ACCESS EXCLUSIVE lock the whole time: no reads, no writes. It also fails
+the migration if a NULL is found.
+
+## Solution
+
+Add `CHECK (col IS NOT NULL) NOT VALID` (instant), `VALIDATE CONSTRAINT` in a
+later migration (a scan that lets reads and writes go on), then `SET NOT NULL`,
+which uses the validated check instead of scanning, and drop the check.
+
+## Examples
+
+```sql bad
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+```
+
+```sql bad
+ALTER TABLE users ALTER COLUMN name SET NOT NULL, ALTER COLUMN n SET NOT NULL;
+```
+
+```sql good
+ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+```
+
+```sql good
+-- after: ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null; (its own migration)
+-- pgshift:allow set-not-null
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+```
+
+```sql good
+CREATE TABLE tags (label text);
+ALTER TABLE tags ALTER COLUMN label SET NOT NULL;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgshift.lint.context import Context, Stmt
+from pgshift.lint.model import Hit, Lock, Rule, Severity
+from pgshift.lint.tree import altered_table, commands_of
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    table = altered_table(stmt.node, stmt.body)
+    if not table or ctx.is_new(table):
+        return
+    for cmd in commands_of(stmt.body, "AT_SetNotNull"):
+        column = cmd.get("name", "?")
+        yield Hit(
+            f"SET NOT NULL on {table}.{column} scans every row under an ACCESS EXCLUSIVE lock "
+            f"that stops every read and write{ctx.size(table)}.",
+            f"ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; VALIDATE "
+            "CONSTRAINT in a later migration; then SET NOT NULL (no scan: the check proves it) "
+            "and drop the check.",
+        )
+
+
+RULE = Rule(
+    "set-not-null",
+    "locking",
+    Severity.WARNING,
+    "SET NOT NULL scans the whole table while holding an exclusive lock.",
+    check,
+    lock=Lock("AccessExclusiveLock"),
+    nodes=frozenset({"AlterTableStmt"}),
+    doc=__doc__ or "",
+)
