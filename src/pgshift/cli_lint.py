@@ -75,7 +75,8 @@ def lint(
     if fix_files:
         from pgshift.cli_fix import apply_fixes
 
-        apply_fixes(tuple(p for p in paths if p.is_file()), True, opts.get("debug", False))
+        targets = tuple(p for p in paths if p.is_file())
+        apply_fixes(targets, True, opts.get("debug", False), opts.get("url"))
         paths = tuple(p.parent if p.is_file() else p for p in paths)  # the new parts too
     try:
         settings = _settings(opts)

@@ -13,9 +13,11 @@ is the one the original would have made.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pgshift.fix_steps import NEW, OUTSIDE, PAGES, SAME, Step, backfill, deparse, parse, quote
 from pgshift.lint.context import Stmt as LintStmt
 from pgshift.lint.context import bare, strong_locks
 from pgshift.lint.tree import relation, strings
@@ -24,24 +26,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pgshift.discovery import Migration
+    from pgshift.schema import Schema
     from pgshift.statements import Statement
 
 LOCK_TIMEOUT = "2s"
 STATEMENT_TIMEOUT = "1min"
-PAGES = 50  # heap pages a backfill batch covers: a few thousand narrow rows
-PAUSE = 0.02  # seconds between batches, left to the application's writes
-
-
-SAME, NEW, OUTSIDE = "same", "new", "outside"  # where a step goes
-
-
-@dataclass(frozen=True)
-class Step:
-    """A statement of the rewrite and where it goes."""
-
-    sql: str
-    mode: str = SAME  # SAME: with what precedes; NEW: a transaction of its own; OUTSIDE: none
-    note: str = ""
 
 
 @dataclass
@@ -74,30 +63,12 @@ class Rewrite:
 
     parts: list[Part]
     changes: list[str]
+    left: list[str] = field(default_factory=list)  # unsafe statements kept as they are, and why
 
     @property
     def changed(self) -> bool:
         """Whether anything was rewritten."""
         return bool(self.changes)
-
-
-def _deparse(node: Any) -> str:
-    from pglast.stream import RawStream
-
-    return str(RawStream()(node))
-
-
-def _ast(sql: str) -> Any:
-    from pglast import parse_sql
-
-    (raw,) = parse_sql(sql)
-    return raw.stmt
-
-
-def _quote(name: str) -> str:
-    from pgshift.dump import quote
-
-    return quote(name)
 
 
 def _not_volatile() -> frozenset[str]:
@@ -109,10 +80,21 @@ def _not_volatile() -> frozenset[str]:
 class _Builder:
     """Collects the parts: statements go into the current part, or start a new one."""
 
-    def __init__(self) -> None:
+    def __init__(self, schema: Callable[[], Schema | None] | None = None) -> None:
         self.parts: list[Part] = []
         self.changes: list[str] = []
+        self.left: list[str] = []
         self.created: set[str] = set()
+        self._load = schema
+        self._schema: Schema | None = None
+        self._loaded = False
+
+    def schema(self) -> Schema | None:
+        """The live schema, read once on first need (None without a database)."""
+        if not self._loaded:
+            self._schema = self._load() if self._load else None
+            self._loaded = True
+        return self._schema
 
     def add(
         self,
@@ -136,9 +118,16 @@ class _Builder:
         return table not in self.created and bare(table) not in self.created
 
 
-def rewrite(migration: Migration, statements: tuple[Statement, ...]) -> Rewrite:
-    """The safe rewrite of a transactional SQL migration's up part."""
-    out = _Builder()
+def rewrite(
+    migration: Migration,
+    statements: tuple[Statement, ...],
+    schema: Callable[[], Schema | None] | None = None,
+) -> Rewrite:
+    """The safe rewrite of a transactional SQL migration's up part.
+
+    ``schema`` reads the live schema (the database before this migration) for the
+    rewrites that need it: a column type change."""
+    out = _Builder(schema)
     for statement in statements:
         stmt = LintStmt(statement.node, statement.tree, statement.sql, statement.line, 0)
         table = relation(statement.tree.get("relation")) if statement.tree else ""
@@ -151,19 +140,19 @@ def rewrite(migration: Migration, statements: tuple[Statement, ...]) -> Rewrite:
             handled = _fix(statement, table, out) if table and out.existing(table) else False
         if not handled:
             out.add(statement.sql, locks=locks)
-    return Rewrite(out.parts, out.changes)
+    return Rewrite(out.parts, out.changes, out.left)
 
 
 def _fix(statement: Statement, table: str, out: _Builder) -> bool:
     """Rewrite one statement into ``out``; False when it needs no rewrite."""
     node = statement.node
     if node == "IndexStmt" and not statement.tree.get("concurrent"):
-        tree = _ast(statement.sql)
+        tree = parse(statement.sql)
         tree.concurrent = True
         if not tree.idxname:
             return False  # a name is needed to check and retry the build: lint says so
         out.add(
-            _deparse(tree),
+            deparse(tree),
             transactional=False,
             note="built without blocking writes; pgshift checks it is valid",
         )
@@ -202,11 +191,14 @@ def _fix_concurrently(statement: Statement, out: _Builder) -> bool:
 
 
 def _fix_alter(statement: Statement, table: str, out: _Builder) -> bool:
-    tree = _ast(statement.sql)
+    from pgshift.lint.rules.change_column_type import rewrites
+    from pgshift.lint.rules.narrowing_type_change import narrowing
+
+    tree = parse(statement.sql)
     fixed = False
     later: list[Step] = []  # what comes after this ALTER
     keep = []
-    for cmd in tree.cmds:
+    for cmd, raw in zip(tree.cmds, statement.tree.get("cmds") or (), strict=True):
         sub = cmd.subtype.name
         definition = cmd.def_
         kind = definition.contype.name if sub == "AT_AddConstraint" else ""
@@ -221,7 +213,7 @@ def _fix_alter(statement: Statement, table: str, out: _Builder) -> bool:
             keep.append(cmd)
             later.append(
                 Step(
-                    f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quote(name)}",
+                    f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote(name)}",
                     NEW,
                     "validated in a transaction of its own: reads and writes go on",
                 )
@@ -244,6 +236,29 @@ def _fix_alter(statement: Statement, table: str, out: _Builder) -> bool:
             fixed = fixed or bool(steps)
             if steps:
                 out.changes.append(f"line {statement.line}: ADD COLUMN {definition.colname} split")
+        elif sub == "AT_AlterColumnType" and narrowing(
+            (raw["AlterTableCmd"].get("def") or {}).get("ColumnDef", {})
+        ):
+            keep.append(cmd)
+            out.left.append(
+                f"line {statement.line}: TYPE change of {cmd.name} left as it is: it may change "
+                "or reject values, and an online copy failing midway would fail writes"
+            )
+        elif sub == "AT_AlterColumnType" and rewrites(raw.get("AlterTableCmd", {})):
+            from pgshift.fix_type import type_change_steps
+
+            steps_or_reason = type_change_steps(out.schema(), table, cmd)
+            if isinstance(steps_or_reason, str):
+                keep.append(cmd)
+                out.left.append(
+                    f"line {statement.line}: TYPE change of {cmd.name} left as it is: "
+                    f"{steps_or_reason}"
+                )
+                continue
+            steps, summary = steps_or_reason
+            later += steps
+            out.changes.append(f"line {statement.line}: {summary}")
+            fixed = True
         elif sub == "AT_SetNotNull":
             later += _not_null_steps(table, cmd.name)
             out.changes.append(f"line {statement.line}: SET NOT NULL -> checked first")
@@ -254,7 +269,7 @@ def _fix_alter(statement: Statement, table: str, out: _Builder) -> bool:
         return False
     if keep:
         tree.cmds = tuple(keep)
-        out.add(_deparse(tree), locks=True)
+        out.add(deparse(tree), locks=True)
     for step in later:
         out.add(
             step.sql,
@@ -272,21 +287,21 @@ def _default_name(table: str, constraint: Any) -> str:
         joined = "_".join(a.sval for a in constraint.fk_attrs)
         return f"{bare(table)}_{joined}_fkey"[:63]
     # the first column the expression names, as the server picks it
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _deparse(constraint.raw_expr))
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", deparse(constraint.raw_expr))
     return f"{bare(table)}_{words[0]}_check"[:63] if words else f"{bare(table)}_check"
 
 
 def _unique_steps(table: str, name: str, columns: list[str], primary: bool) -> list[Step]:
-    listed = ", ".join(_quote(c) for c in columns)
+    listed = ", ".join(quote(c) for c in columns)
     kind = "PRIMARY KEY" if primary else "UNIQUE"
     return [
         Step(
-            f"CREATE UNIQUE INDEX CONCURRENTLY {_quote(name)} ON {table} ({listed})",
+            f"CREATE UNIQUE INDEX CONCURRENTLY {quote(name)} ON {table} ({listed})",
             OUTSIDE,
             "the unique index, built without blocking reads or writes",
         ),
         Step(
-            f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {kind} USING INDEX {_quote(name)}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {kind} USING INDEX {quote(name)}",
             NEW,
             "the constraint takes over the index: instant",
         ),
@@ -294,8 +309,8 @@ def _unique_steps(table: str, name: str, columns: list[str], primary: bool) -> l
 
 
 def _not_null_steps(table: str, column: str) -> list[Step]:
-    check = _quote(f"{bare(table)}_{column}_not_null"[:63])
-    col = _quote(column)
+    check = quote(f"{bare(table)}_{column}_not_null"[:63])
+    col = quote(column)
     return [
         Step(
             f"ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID",
@@ -329,7 +344,7 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
             unique = constraint.conname or f"{bare(table)}_{name}_key"
             steps += _unique_steps(table, unique, [name], primary=False)
         elif kind == "CONSTR_DEFAULT" and _volatile(constraint.raw_expr):
-            default = _deparse(constraint.raw_expr)
+            default = deparse(constraint.raw_expr)
         elif kind == "CONSTR_NOTNULL" and default is not None:
             not_null = True
         else:
@@ -341,28 +356,15 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
         return []
     column.constraints = tuple(kept) or None
     if default is not None:
-        col = _quote(name)
-        # page ranges of the table as it was (a TID range scan each, PostgreSQL 14+): new
-        # row versions land further on and the IS NULL test skips them, so no row is
-        # done twice and no batch rescans the ones before it
-        literal = table.replace("'", "''")
-        backfill = (
-            "DO $$\nDECLARE\n"
-            f"  last bigint := pg_relation_size('{literal}') / current_setting('block_size')::int;"
-            "\n  page bigint := 0;\nBEGIN\n  WHILE page <= last LOOP\n"
-            f"    UPDATE {table} SET {col} = DEFAULT\n"
-            f"    WHERE ctid >= format('(%s,0)', page)::tid\n"
-            f"      AND ctid < format('(%s,0)', page + {PAGES})::tid AND {col} IS NULL;\n"
-            f"    COMMIT;\n    page := page + {PAGES};\n    PERFORM pg_sleep({PAUSE});\n"
-            "  END LOOP;\nEND $$"
-        )
+        col = quote(name)
+        fill = backfill(table, table, f"{col} = DEFAULT", f"{col} IS NULL")
         before = [
             Step(
                 f"ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {default}",
                 SAME,
                 "new rows get the default from now on",
             ),
-            Step(backfill, OUTSIDE, f"existing rows filled {PAGES} pages at a time, committed"),
+            Step(fill, OUTSIDE, f"existing rows filled {PAGES} pages at a time, committed"),
         ]
         steps = before + (_not_null_steps(table, name) if not_null else []) + steps
     return steps
@@ -382,10 +384,12 @@ def _to_json(node: Any) -> Any:
 
     from pglast import parser
 
-    return json.loads(parser.parse_sql_json(f"SELECT {_deparse(node)}"))
+    return json.loads(parser.parse_sql_json(f"SELECT {deparse(node)}"))
 
 
-def rewrite_file(path: Path) -> tuple[Migration, Rewrite]:
+def rewrite_file(
+    path: Path, schema: Callable[[], Schema | None] | None = None
+) -> tuple[Migration, Rewrite]:
     """Read ``path`` as a migration and rewrite it (``SqlError`` if it does not parse)."""
     from pgshift.discovery import sql_file
     from pgshift.statements import split
@@ -393,7 +397,7 @@ def rewrite_file(path: Path) -> tuple[Migration, Rewrite]:
     migration = sql_file(path)
     if migration.up is None or not migration.directives.transaction:
         return migration, Rewrite([], [])
-    return migration, rewrite(migration, split(migration.up))
+    return migration, rewrite(migration, split(migration.up), schema)
 
 
 def header_comments(migration: Migration) -> list[str]:

@@ -104,3 +104,139 @@ def test_write_refuses_when_newer_migrations_follow(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "0002_b.sql comes after it" in result.stderr
     assert (folder / "0001_a.sql").read_text().startswith("CREATE INDEX users_name_idx")
+
+
+TYPED = """
+CREATE TABLE events (
+    id serial PRIMARY KEY,
+    owner integer REFERENCES orders (id),
+    amount integer NOT NULL DEFAULT 0 CONSTRAINT events_amount_check CHECK (amount > -5),
+    amount_copy integer NOT NULL DEFAULT 0,
+    code integer UNIQUE,
+    note text
+);
+COMMENT ON COLUMN events.amount IS 'in cents';
+CREATE INDEX events_amount_idx ON events (amount) WHERE amount > 10;
+INSERT INTO events (owner, amount, amount_copy, code, note)
+    SELECT 1 + g % 5000, g % 100, g % 100, CASE WHEN g % 3 = 0 THEN NULL ELSE g END, 'n'
+    FROM generate_series(1, 5000) g;
+"""
+
+TYPE_CASES = {
+    "type_indexed_column": "ALTER TABLE users ALTER COLUMN score TYPE bigint;",
+    "type_serial_primary_key": "ALTER TABLE events ALTER COLUMN id TYPE bigint;",
+    "type_constrained_column": "ALTER TABLE events ALTER COLUMN amount TYPE bigint;",
+    "type_unique_nullable": "ALTER TABLE events ALTER COLUMN code TYPE bigint;",
+    "type_foreign_key": "ALTER TABLE events ALTER COLUMN owner TYPE bigint;",
+}
+
+
+def _by_name(model: Schema) -> Schema:
+    """The model with each table's columns sorted by name: the online swap moves the
+    changed column to the end, the one difference it is allowed."""
+    from dataclasses import replace
+
+    tables = tuple(
+        replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in model.tables
+    )
+    return replace(model, tables=tables)
+
+
+def _rows(url: str, table: str) -> list[object]:
+    return [r[0] for r in query(url, f"SELECT to_jsonb(t) FROM {table} t ORDER BY id")]
+
+
+@pytest.mark.parametrize("case", sorted(TYPE_CASES))
+def test_a_type_change_rewrite_ends_in_the_same_schema_and_rows(
+    case: str, new_db: Callable[[], str], tmp_path: Path
+) -> None:
+    unsafe, fixed = new_db(), new_db()
+    for url in (unsafe, fixed):
+        query(url, POPULATED + TYPED)
+    query(unsafe, TYPE_CASES[case])
+    folder = write_migrations(tmp_path / "migrations", {"0001_change.sql": TYPE_CASES[case]})
+    written = run_cli(
+        "fix", "--write", "--url", fixed, str(folder / "0001_change.sql"), cwd=tmp_path
+    )
+    assert written.returncode == 0, written.stderr
+    assert "new column, trigger, backfill, swap" in written.stderr
+    lint = run_cli("lint", str(folder), "--format", "json", cwd=tmp_path)
+    findings = json.loads(lint.stdout)["findings"]
+    assert not [f for f in findings if f["severity"] in ("error", "warning")], findings
+    result = run_cli("migrate", "--dir", str(folder), url=fixed, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _by_name(_model(fixed)) == _by_name(_model(unsafe))
+    table = TYPE_CASES[case].split()[2]
+    assert _rows(fixed, table) == _rows(unsafe, table)
+    assert query(fixed, "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == [(0,)]
+    leftovers = query(
+        fixed,
+        "SELECT (SELECT count(*) FROM pg_proc WHERE proname LIKE '%pgshift'), "
+        "(SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%pgshift')",
+    )
+    assert leftovers == [(0, 0)]
+
+
+def test_a_type_change_keeps_up_with_writes_made_while_it_runs(
+    new_db: Callable[[], str], tmp_path: Path
+) -> None:
+    import threading
+
+    url = new_db()
+    query(url, POPULATED + TYPED)
+    change = "ALTER TABLE events ALTER COLUMN amount TYPE bigint;"
+    folder = write_migrations(tmp_path / "migrations", {"0001_change.sql": change})
+    written = run_cli("fix", "--write", "--url", url, str(folder / "0001_change.sql"), cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    stop = threading.Event()
+    writes = 0
+
+    def write() -> None:
+        # each write changes amount and its shadow copy alike: after the swap they must
+        # still agree, whichever step each write fell in
+        nonlocal writes
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not stop.is_set():
+                conn.execute(
+                    "UPDATE events SET amount = amount + 7, amount_copy = amount_copy + 7 "
+                    "WHERE id = 1 + (random() * 4999)::int"
+                )
+                conn.execute("INSERT INTO events (owner, amount, amount_copy) VALUES (1, 50, 50)")
+                writes += 2
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        result = run_cli("migrate", "--dir", str(folder), url=url, cwd=tmp_path)
+    finally:
+        stop.set()
+        writer.join()
+    assert result.returncode == 0, result.stderr
+    assert writes > 20
+    assert query(url, "SELECT count(*) FROM events WHERE amount IS DISTINCT FROM amount_copy") == [
+        (0,)
+    ]
+    assert query(
+        url,
+        "SELECT data_type FROM information_schema.columns "
+        "WHERE table_name = 'events' AND column_name = 'amount'",
+    ) == [("bigint",)]
+
+
+def test_a_type_change_the_swap_cannot_carry_is_left_with_the_reason(
+    new_db: Callable[[], str], tmp_path: Path
+) -> None:
+    url = new_db()
+    query(url, POPULATED + TYPED + "CREATE VIEW big_events AS SELECT id, amount FROM events;")
+    change = "ALTER TABLE events ALTER COLUMN amount TYPE bigint;\n"
+    folder = write_migrations(tmp_path / "migrations", {"0001_change.sql": change})
+    result = run_cli("fix", "--url", url, str(folder / "0001_change.sql"), cwd=tmp_path)
+    assert "left as it is: the view public.big_events reads it" in result.stderr
+    assert "nothing to fix" in result.stderr
+    change = "ALTER TABLE events ALTER COLUMN code TYPE bigint USING code * 100;\n"
+    (folder / "0001_change.sql").write_text(change)
+    narrowing = run_cli("fix", "--url", url, str(folder / "0001_change.sql"), cwd=tmp_path)
+    assert "left as it is: it may change or reject values" in narrowing.stderr
+    (folder / "0001_change.sql").write_text("ALTER TABLE events ALTER COLUMN amount TYPE bigint;")
+    without = run_cli("fix", str(folder / "0001_change.sql"), cwd=tmp_path, env={"PATH": ""})
+    assert "it needs the live table" in without.stderr

@@ -48,11 +48,21 @@ from collections.abc import Iterator
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.rules.narrowing_type_change import narrowing
-from pgshift.lint.tree import altered_table, commands_of, type_mods, type_name
+from pgshift.lint.tree import Node, altered_table, commands_of, type_mods, type_name
 
 # Targets the old type usually converts to without rewriting (from varchar, from
 # timestamp with a UTC session); only their unlimited forms.
 _NO_REWRITE = {"text", "varchar", "timestamptz", "citext"}
+
+
+def rewrites(cmd: Node) -> bool:
+    """Whether an ``ALTER COLUMN ... TYPE`` command (JSON) rewrites the table without
+    narrowing it (narrowing is the ``narrowing-type-change`` rule's)."""
+    column_def = (cmd.get("def") or {}).get("ColumnDef", {})
+    node = column_def.get("typeName")
+    return not narrowing(column_def) and not (
+        type_name(node) in _NO_REWRITE and not type_mods(node)
+    )
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
@@ -60,11 +70,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not table or ctx.is_new(table):
         return
     for cmd in commands_of(stmt.body, "AT_AlterColumnType"):
-        column_def = (cmd.get("def") or {}).get("ColumnDef", {})
-        node = column_def.get("typeName")
-        name = type_name(node)
-        if narrowing(column_def) or (name in _NO_REWRITE and not type_mods(node)):
+        if not rewrites(cmd):
             continue
+        name = type_name((cmd.get("def") or {}).get("ColumnDef", {}).get("typeName"))
         column = cmd.get("name", "?")
         yield Hit(
             f"changing {table}.{column} to {name} rewrites the table and rebuilds its indexes "
