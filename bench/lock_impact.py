@@ -66,6 +66,10 @@ CHANGES = {
         "ALTER TABLE accounts ALTER COLUMN email DROP NOT NULL;"
         "ALTER TABLE accounts DROP CONSTRAINT IF EXISTS accounts_email_not_null;",
     ),
+    "ALTER COLUMN ... TYPE bigint": (
+        "ALTER TABLE accounts ALTER COLUMN n TYPE bigint;",
+        "ALTER TABLE accounts ALTER COLUMN n TYPE integer;",
+    ),
     "ADD FOREIGN KEY": (
         "ALTER TABLE accounts ADD CONSTRAINT accounts_owner_fk FOREIGN KEY (owner_id) "
         "REFERENCES owners (id);",
@@ -103,19 +107,26 @@ class Impact:
 
 
 def measure(log_dir: Path, started: float, ended: float) -> Impact:
-    """From pgbench's per-transaction logs: the writes that ended in [started, ended]."""
-    done: list[tuple[float, float]] = []  # (completion time, latency in s)
+    """From pgbench's per-transaction logs: the writes due while the change ran.
+
+    A write's latency counts from when it was due (pgbench's schedule lag included,
+    as the application would see it), and a write due before ``ended`` counts even
+    if it completes later; the stall is the longest time in which no write completed,
+    from ``started`` to the last of those completions."""
+    done: list[tuple[float, float]] = []  # (completion time, latency from due time, in s)
     for log in log_dir.glob("pgbench_log*"):
         for line in log.read_text().splitlines():
             fields = line.split()
             if len(fields) < 6:
                 continue
-            latency = int(fields[2]) / 1e6
+            lag = int(fields[6]) / 1e6 if len(fields) > 6 else 0.0
+            latency = int(fields[2]) / 1e6 + lag
             at = int(fields[4]) + int(fields[5]) / 1e6
             done.append((at, latency))
-    window = sorted(d for d in done if started <= d[0] <= ended)
+    window = sorted(d for d in done if started <= d[0] - d[1] <= ended)
     latencies = sorted(d[1] for d in window) or [0.0]
-    times = [started] + [d[0] for d in window] + [ended]
+    until = max([ended] + [d[0] for d in window])
+    times = [started, *sorted(d[0] for d in done if started <= d[0] <= until), until]
     stall = max(b - a for a, b in itertools.pairwise(times))
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     return Impact(ended - started, latencies[-1] * 1000, p99 * 1000, stall * 1000, len(window))
@@ -181,8 +192,7 @@ def run_with_load(
         finally:
             bench.terminate()
             bench.wait()
-        # writes that waited end just after the change: count them in
-        return measure(folder, started, ended + 0.3)
+        return measure(folder, started, ended)
 
 
 def main() -> None:
@@ -207,6 +217,11 @@ def main() -> None:
             conn.execute("VACUUM ANALYZE accounts")
         print(f"{args.rows:,} rows, {args.rate} writes/s from 4 clients")
         print(f"{'change':32} {'way':8} {'took':>8} {'worst':>9} {'p99':>8} {'stall':>9}")
+        idle = run_with_load(url, args.rows, args.rate, [["sleep", "10"]], Path.cwd())
+        print(
+            f"{'(no change: the load alone)':32} {'-':8} {idle.seconds:7.2f}s "
+            f"{idle.worst_ms:7.0f}ms {idle.p99_ms:6.1f}ms {idle.stall_ms:7.0f}ms"
+        )
         for name, (change, undo) in CHANGES.items():
             if args.only and name not in args.only:
                 continue

@@ -20,6 +20,10 @@ CONFIG_FILE = "pgshift.toml"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0}
+# A migration's statements give up waiting for a lock after this long (and are retried),
+# so one long transaction cannot make the application's queries queue behind them.
+DEFAULT_LOCK_TIMEOUT = 5.0
+
 _IDENT = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
 
 
@@ -56,7 +60,7 @@ class Settings:
     connect_timeout: float = 10.0
     allow_out_of_order: bool = False
     allow_pooler: bool = False
-    lock_timeout: float | None = None
+    lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT  # None: off (lock_timeout = 0)
     lock_retries: int = 5  # attempts of a migration whose lock wait timed out
     concurrent_lock_timeout: float | None = None  # CONCURRENTLY statements: none by default
     statement_timeout: float | None = None
@@ -269,7 +273,7 @@ def load_settings(
         connect_timeout=values.get("connect_timeout", 10.0),
         allow_out_of_order=values.get("allow_out_of_order", False),
         allow_pooler=values.get("allow_pooler", False),
-        lock_timeout=values.get("lock_timeout"),
+        lock_timeout=values.get("lock_timeout", DEFAULT_LOCK_TIMEOUT) or None,
         lock_retries=values.get("lock_retries", 5),
         concurrent_lock_timeout=values.get("concurrent_lock_timeout"),
         statement_timeout=values.get("statement_timeout"),

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pgshift.fix_steps import NEW, OUTSIDE, PAGES, SAME, Step, backfill, deparse, parse, quote
+from pgshift.fix_steps import NEW, OUTSIDE, SAME, Step, backfill, deparse, parse, quote
 from pgshift.lint.context import Stmt as LintStmt
 from pgshift.lint.context import bare, strong_locks
 from pgshift.lint.tree import relation, strings
@@ -364,7 +364,7 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
                 SAME,
                 "new rows get the default from now on",
             ),
-            Step(fill, OUTSIDE, f"existing rows filled {PAGES} pages at a time, committed"),
+            Step(fill, OUTSIDE, "existing rows filled in short committed batches"),
         ]
         steps = before + (_not_null_steps(table, name) if not_null else []) + steps
     return steps

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PAGES = 50  # heap pages a backfill batch covers: a few thousand narrow rows
-PAUSE = 0.02  # seconds between batches, left to the application's writes
+PAGES = 8  # heap pages the first backfill batch covers; later ones adapt
+BATCH_MS = (5, 15)  # a batch quicker than this grows, slower shrinks: row locks stay short
+MAX_PAGES = 2000
 
 SAME, NEW, OUTSIDE = "same", "new", "outside"  # where a step goes
 
@@ -46,17 +47,26 @@ def backfill(table: str, qualified: str, assignment: str, pending: str) -> str:
     """A DO block that runs ``UPDATE qualified SET assignment WHERE pending`` in batches.
 
     The batches are page ranges of the table as it was (a TID range scan each,
-    PostgreSQL 14+), each committed on its own with a pause after it: new row
-    versions land further on and ``pending`` no longer holds for them, so no row
-    is done twice and no batch rescans the ones before it."""
+    PostgreSQL 14+), each committed on its own: new row versions land further on and
+    ``pending`` no longer holds for them, so no row is done twice and no batch
+    rescans the ones before it. A batch is sized to take 5 to 15 ms, so a write
+    that meets its row locks waits no longer, and is followed by a pause twice its
+    length, which leaves the server's time mostly to the application."""
     literal = table.replace("'", "''")
+    low, high = (ms / 1000 for ms in BATCH_MS)
     return (
         "DO $$\nDECLARE\n"
         f"  last bigint := pg_relation_size('{literal}') / current_setting('block_size')::int;"
-        "\n  page bigint := 0;\nBEGIN\n  WHILE page <= last LOOP\n"
+        f"\n  page bigint := 0;\n  pages int := {PAGES};\n  started timestamptz;\n"
+        "  took float8;\nBEGIN\n  WHILE page <= last LOOP\n"
+        "    started := clock_timestamp();\n"
         f"    UPDATE {qualified} SET {assignment}\n"
-        f"    WHERE ctid >= format('(%s,0)', page)::tid\n"
-        f"      AND ctid < format('(%s,0)', page + {PAGES})::tid AND {pending};\n"
-        f"    COMMIT;\n    page := page + {PAGES};\n    PERFORM pg_sleep({PAUSE});\n"
+        "    WHERE ctid >= format('(%s,0)', page)::tid\n"
+        f"      AND ctid < format('(%s,0)', page + pages)::tid AND {pending};\n"
+        "    COMMIT;\n    page := page + pages;\n"
+        "    took := extract(epoch FROM clock_timestamp() - started);\n"
+        f"    IF took < {low} THEN pages := least(pages * 2, {MAX_PAGES});\n"
+        f"    ELSIF took > {high} THEN pages := greatest(pages / 2, 1);\n    END IF;\n"
+        "    PERFORM pg_sleep(2 * took);\n"
         "  END LOOP;\nEND $$"
     )

@@ -142,3 +142,24 @@ def test_if_not_exists_does_not_keep_an_invalid_index(db_url: str, tmp_path: Pat
     assert query(db_url, "SELECT indisvalid FROM pg_index WHERE indrelid = 't'::regclass") == [
         (True,)
     ]
+
+
+def test_with_nothing_configured_a_migration_still_gives_up_waiting_after_5_s(
+    db_url: str, tmp_path: Path
+) -> None:
+    query(db_url, "CREATE TABLE t (id int)")
+    write_migrations(tmp_path / "migrations", {"0001_add.sql": "ALTER TABLE t ADD COLUMN c int;\n"})
+    (tmp_path / "pgshift.toml").write_text("lock_retries = 1\n")  # no lock_timeout set
+    with blocker(db_url, "SELECT * FROM t", release_after=None):
+        started = time.monotonic()
+        result = run_cli("migrate", url=db_url, cwd=tmp_path)
+        waited = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert "lock_timeout" in result.stderr
+    assert 4.5 <= waited < 30  # the 5 s default, not an endless wait
+    (tmp_path / "pgshift.toml").write_text('lock_retries = 1\nlock_timeout = "0"\n')
+    with blocker(db_url, "SELECT * FROM t", release_after=2.0):
+        started = time.monotonic()
+        waits = run_cli("migrate", url=db_url, cwd=tmp_path)  # off: waits for the blocker
+    assert waits.returncode == 0, waits.stderr
+    assert time.monotonic() - started >= 1.5

@@ -17,7 +17,17 @@ def test_defaults_with_nothing_set(tmp_path: Path) -> None:
     assert settings.embedded_dir == tmp_path.resolve() / ".pgshift" / "pgdata"
     assert settings.schema == "pgshift"
     assert settings.lock_wait == 120.0
+    assert settings.lock_timeout == 5.0  # on unless turned off
+    assert settings.statement_timeout is None
     assert settings.config_file is None
+
+
+@pytest.mark.parametrize("off", ["0", "0s", "0ms"])
+def test_lock_timeout_zero_turns_it_off(tmp_path: Path, off: str) -> None:
+    (tmp_path / "pgshift.toml").write_text(f'lock_timeout = "{off}"\n')
+    assert load_settings(env={}, cwd=tmp_path).lock_timeout is None
+    env = {"PGSHIFT_LOCK_TIMEOUT": "750ms"}
+    assert load_settings(env=env, cwd=tmp_path).lock_timeout == 0.75
 
 
 def test_precedence_flags_over_env_over_file(tmp_path: Path) -> None:

@@ -122,12 +122,15 @@ def lint_section(
     *,
     transactional: bool = True,
     options: LintOptions | None = None,
-    lock_timeout: bool = False,
+    lock_timeout: bool | None = None,
     statement_timeout: bool = False,
     allow: Iterable[str] = (),
     statements: Sequence[Statement] | None = None,
 ) -> list[Finding]:
-    """Findings for one piece of SQL, in statement order (``statements``: already split)."""
+    """Findings for one piece of SQL, in statement order (``statements``: already split).
+
+    ``lock_timeout``: whether the file sets one (True), turns it off (False), or leaves
+    it to the project (None)."""
     options = options or LintOptions()
     stmts = parse(section, statements)
     file_wide, per_statement, seen = _allowances(section, stmts)
@@ -141,7 +144,7 @@ def lint_section(
         path=str(section.path),
         transactional=transactional,
         pg_version=options.pg_version,
-        lock_timeout=lock_timeout or options.lock_timeout,
+        lock_timeout=options.lock_timeout if lock_timeout is None else lock_timeout,
         statement_timeout=statement_timeout or options.statement_timeout,
         estimates=dict(options.estimates) if options.estimates is not None else None,
         statements=tuple(stmts),
@@ -182,7 +185,7 @@ def lint_migration(
         migration.up,
         transactional=directives.transaction,
         options=options,
-        lock_timeout=directives.lock_timeout is not None,
+        lock_timeout=None if directives.lock_timeout is None else directives.lock_timeout > 0,
         statement_timeout=directives.statement_timeout is not None,
         statements=statements,
     )

@@ -8,11 +8,16 @@ later query on the table queues behind the waiting statement, so one slow
 report turns a quick migration into an outage. With a `lock_timeout` the
 migration gives up instead, and can be retried.
 
+pgshift sets a `lock_timeout` of 5 s for every migration unless the project turns
+it off (`lock_timeout = 0` in `pgshift.toml`), so in a project this rule speaks
+only then, or when a file turns it off (`-- pgshift:lock-timeout 0`); linted
+without a project, it speaks whenever no timeout is set.
+
 ## Solution
 
-Put `-- pgshift:lock-timeout 2s` at the top of the file (or set `lock_timeout`
-in `pgshift.toml` for every migration), so the lock wait is bounded. Not for
-`CONCURRENTLY` statements, which wait for other transactions by design.
+Keep the project's `lock_timeout`, or put `-- pgshift:lock-timeout 2s` at the
+top of the file, so the lock wait is bounded. Not for `CONCURRENTLY` statements,
+which wait for other transactions by design.
 
 ## Examples
 
