@@ -188,7 +188,7 @@ def run_with_load(
             ended = time.time()
             if report is not None:
                 report.wait()
-            time.sleep(0.5)
+            time.sleep(2.0)  # pgbench loses its unflushed log tail when stopped
         finally:
             bench.terminate()
             bench.wait()

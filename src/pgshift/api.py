@@ -228,8 +228,17 @@ def _runner(
     def retrying(message: str) -> None:
         _emit(on_event, Event("wait", message))
 
+    conn = session.conn if dry_run else session.work()
+
+    def relay(notice: Any) -> None:
+        # the progress of batched backfills, and what the server warns of
+        message = notice.message_primary or ""
+        if message.startswith("pgshift: ") or notice.severity_nonlocalized == "WARNING":
+            _emit(on_event, Event("note", message.removeprefix("pgshift: ")))
+
+    conn.add_notice_handler(relay)
     return Runner(
-        session.conn if dry_run else session.work(),
+        conn,
         session.settings.schema,
         pgshift_version=__version__,
         lock_timeout=session.settings.lock_timeout,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pgshift.fix_steps import NEW, OUTSIDE, SAME, Step, backfill, deparse, parse, quote
 from pgshift.lint.context import Stmt as LintStmt
 from pgshift.lint.context import bare, strong_locks
-from pgshift.lint.tree import relation, strings
+from pgshift.lint.tree import find, function_names, relation, strings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -85,6 +85,7 @@ class _Builder:
         self.changes: list[str] = []
         self.left: list[str] = []
         self.created: set[str] = set()
+        self.ddl = False  # the migration locks existing tables strongly
         self._load = schema
         self._schema: Schema | None = None
         self._loaded = False
@@ -128,6 +129,15 @@ def rewrite(
     ``schema`` reads the live schema (the database before this migration) for the
     rewrites that need it: a column type change."""
     out = _Builder(schema)
+    created = {
+        relation(s.tree.get("relation")) for s in statements if s.node == "CreateStmt" and s.tree
+    }
+    # a data change shares its transaction with a schema change: it is split off
+    out.ddl = any(
+        t and t not in created and bare(t) not in created
+        for s in statements
+        for t in strong_locks(LintStmt(s.node, s.tree, s.sql, s.line, 0))
+    )
     for statement in statements:
         stmt = LintStmt(statement.node, statement.tree, statement.sql, statement.line, 0)
         table = relation(statement.tree.get("relation")) if statement.tree else ""
@@ -160,7 +170,61 @@ def _fix(statement: Statement, table: str, out: _Builder) -> bool:
         return True
     if node == "AlterTableStmt":
         return _fix_alter(statement, table, out)
+    if node == "UpdateStmt":
+        return _fix_update(statement, table, out)
     return False
+
+
+def _fix_update(statement: Statement, table: str, out: _Builder) -> bool:
+    """An UPDATE of every row, or beside a schema change: batches, each committed."""
+    from pglast import ast
+
+    tree = parse(statement.sql)
+    where = tree.whereClause
+    unbounded = where is None or (
+        isinstance(where, ast.A_Const) and isinstance(where.val, ast.Boolean) and where.val.boolval
+    )
+    if not (unbounded or out.ddl):
+        return False
+    returning = getattr(tree, "returningClause", None) or getattr(tree, "returningList", None)
+    if returning or tree.fromClause or tree.withClause:
+        out.left.append(f"line {statement.line}: UPDATE left as it is: RETURNING, FROM or WITH")
+        return False
+    names, values, assignments = [], [], []
+    for target in tree.targetList:
+        if target.indirection or isinstance(target.val, ast.MultiAssignRef):
+            out.left.append(f"line {statement.line}: UPDATE left as it is: a compound SET")
+            return False
+        value = "DEFAULT" if isinstance(target.val, ast.SetToDefault) else deparse(target.val)
+        names.append(target.name)
+        values.append(value)
+        assignments.append(f"{quote(target.name)} = {value}")
+    targets = statement.tree.get("targetList")
+    refs = {
+        strings(ref.get("fields"))[-1:][0]
+        for ref in find(targets, "ColumnRef")
+        if strings(ref.get("fields"))
+    }
+    if refs & set(names):
+        out.left.append(
+            f"line {statement.line}: UPDATE left as it is: it reads a column it sets, so a "
+            "batch done again after a crash would change its rows twice"
+        )
+        return False
+    pending = [] if unbounded else [f"({deparse(where)})"]
+    if "DEFAULT" not in values and not any(
+        n not in _not_volatile() for n in function_names(targets)
+    ):
+        # rows already holding the new values are skipped: a rerun after a crash resumes
+        listed = ", ".join(quote(n) for n in names)
+        pending.append(f"ROW({listed}) IS DISTINCT FROM ROW({', '.join(values)})")
+    out.add(
+        backfill(table, _quoted(table), ", ".join(assignments), " AND ".join(pending) or "true"),
+        transactional=False,
+        note="the rows changed in short batches, each committed",
+    )
+    out.changes.append(f"line {statement.line}: UPDATE -> batches, each committed")
+    return True
 
 
 def _fix_concurrently(statement: Statement, out: _Builder) -> bool:
@@ -357,7 +421,7 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
     column.constraints = tuple(kept) or None
     if default is not None:
         col = quote(name)
-        fill = backfill(table, table, f"{col} = DEFAULT", f"{col} IS NULL")
+        fill = backfill(table, _quoted(table), f"{col} = DEFAULT", f"{col} IS NULL")
         before = [
             Step(
                 f"ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {default}",
@@ -368,6 +432,11 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
         ]
         steps = before + (_not_null_steps(table, name) if not_null else []) + steps
     return steps
+
+
+def _quoted(table: str) -> str:
+    """``schema.name`` as SQL, each part quoted where it must be."""
+    return ".".join(quote(part) for part in table.split("."))
 
 
 def _volatile(expr: Any) -> bool:

@@ -51,14 +51,20 @@ def backfill(table: str, qualified: str, assignment: str, pending: str) -> str:
     ``pending`` no longer holds for them, so no row is done twice and no batch
     rescans the ones before it. A batch is sized to take 5 to 15 ms, so a write
     that meets its row locks waits no longer, and is followed by a pause twice its
-    length, which leaves the server's time mostly to the application."""
-    literal = table.replace("'", "''")
+    length, which leaves the server's time mostly to the application. Progress and
+    an ETA go out as notices (``pgshift: ...``) every 5 seconds, which ``migrate``
+    shows."""
+    literal = table.replace("'", "''")  # for the messages
+    relation = qualified.replace("'", "''")  # as a regclass: quoted names stay as written
     low, high = (ms / 1000 for ms in BATCH_MS)
     return (
         "DO $$\nDECLARE\n"
-        f"  last bigint := pg_relation_size('{literal}') / current_setting('block_size')::int;"
+        f"  last bigint := pg_relation_size('{relation}') / current_setting('block_size')::int;"
         f"\n  page bigint := 0;\n  pages int := {PAGES};\n  started timestamptz;\n"
-        "  took float8;\nBEGIN\n  WHILE page <= last LOOP\n"
+        "  took float8;\n  began timestamptz := clock_timestamp();\n"
+        "  told timestamptz := clock_timestamp();\nBEGIN\n"
+        f"  RAISE NOTICE 'pgshift: backfill of {literal}: % pages', last + 1;\n"
+        "  WHILE page <= last LOOP\n"
         "    started := clock_timestamp();\n"
         f"    UPDATE {qualified} SET {assignment}\n"
         "    WHERE ctid >= format('(%s,0)', page)::tid\n"
@@ -68,5 +74,13 @@ def backfill(table: str, qualified: str, assignment: str, pending: str) -> str:
         f"    IF took < {low} THEN pages := least(pages * 2, {MAX_PAGES});\n"
         f"    ELSIF took > {high} THEN pages := greatest(pages / 2, 1);\n    END IF;\n"
         "    PERFORM pg_sleep(2 * took);\n"
-        "  END LOOP;\nEND $$"
+        "    IF clock_timestamp() - told > interval '5 seconds' AND page <= last THEN\n"
+        f"      RAISE NOTICE 'pgshift: backfill of {literal}: % of % pages, about % s left',\n"
+        "        page, last + 1, round(extract(epoch FROM clock_timestamp() - began)\n"
+        "          * (last + 1 - page) / page);\n"
+        "      told := clock_timestamp();\n    END IF;\n"
+        "  END LOOP;\n"
+        f"  RAISE NOTICE 'pgshift: backfill of {literal} done in % s',\n"
+        "    round(extract(epoch FROM clock_timestamp() - began)::numeric, 1);\n"
+        "END $$"
     )

@@ -45,6 +45,11 @@ CASES = {
     "volatile_default": (
         "ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();"
     ),
+    "update_every_row": "UPDATE users SET name = upper(email);",
+    "update_beside_a_schema_change": (
+        "ALTER TABLE users ADD COLUMN plan text;\n"
+        "UPDATE users SET plan = 'free' WHERE score > 10;\n"
+    ),
     "several": (
         "ALTER TABLE users ADD COLUMN plan text;\n"
         "CREATE INDEX users_plan_idx ON users (plan);\n"
@@ -77,6 +82,11 @@ def test_the_rewrite_ends_in_the_same_schema(
     result = run_cli("migrate", "--dir", str(folder), url=fixed, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert _model(fixed) == _model(unsafe)
+    if case != "volatile_default":  # random values differ by nature
+        for table in ("users", "orders", "plain"):
+            assert _rows(fixed, table) == _rows(unsafe, table)
+    if case.startswith("update"):
+        assert "backfill of users done in" in result.stderr  # progress is shown
     invalid = query(
         fixed,
         "SELECT (SELECT count(*) FROM pg_constraint c JOIN pg_namespace n "
@@ -84,6 +94,15 @@ def test_the_rewrite_ends_in_the_same_schema(
         "(SELECT count(*) FROM pg_index WHERE NOT indisvalid)",
     )
     assert invalid == [(0, 0)]
+
+
+def test_an_update_that_reads_what_it_sets_is_left_with_the_reason(tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m", {"0001_a.sql": "UPDATE users SET score = score + 1;\n"}
+    )
+    result = run_cli("fix", str(folder / "0001_a.sql"), cwd=tmp_path)
+    assert "UPDATE left as it is: it reads a column it sets" in result.stderr
+    assert "nothing to fix" in result.stderr
 
 
 def test_a_statement_with_nothing_to_fix_is_left_alone(tmp_path: Path) -> None:
