@@ -27,7 +27,8 @@ from pgshift.schema import (
 )
 
 
-def _ident(*names: str) -> str:
+def ident(*names: str) -> str:
+    """``schema.name`` (or any dotted name) as SQL, each part quoted where it must be."""
     return ".".join(_quote(n) for n in names)
 
 
@@ -125,7 +126,8 @@ _RESERVED = frozenset(
 )
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """A string as an SQL literal."""
     return sql.Literal(text).as_string(None)
 
 
@@ -146,7 +148,7 @@ def _column(column: Column) -> str:
 
 
 def _create_table(table: Table) -> str:
-    name = _ident(table.schema, table.name)
+    name = ident(table.schema, table.name)
     if table.partition_of:
         return f"CREATE TABLE {name} PARTITION OF {table.partition_of} {table.partition_bound};"
     columns = ",\n".join(f"    {_column(c)}" for c in table.columns)
@@ -173,13 +175,13 @@ def render(schema: Schema) -> str:
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
         out.extend(_grant(g, target) for g in namespace.grants)
     for enum in schema.enums:
-        labels = ", ".join(_literal(label) for label in enum.labels)
-        out.append(f"CREATE TYPE {_ident(enum.schema, enum.name)} AS ENUM ({labels});")
+        labels = ", ".join(literal(label) for label in enum.labels)
+        out.append(f"CREATE TYPE {ident(enum.schema, enum.name)} AS ENUM ({labels});")
     for composite in schema.composites:
         attrs = ", ".join(f"{_quote(a)} {t}" for a, t in composite.attributes)
-        out.append(f"CREATE TYPE {_ident(composite.schema, composite.name)} AS ({attrs});")
+        out.append(f"CREATE TYPE {ident(composite.schema, composite.name)} AS ({attrs});")
     for domain in schema.domains:
-        line = f"CREATE DOMAIN {_ident(domain.schema, domain.name)} AS {domain.base_type}"
+        line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
         if domain.default is not None:
             line += f" DEFAULT {domain.default}"
         if not domain.nullable:
@@ -196,7 +198,7 @@ def render(schema: Schema) -> str:
             if table and any(c.name == column and c.identity for c in table.columns):
                 continue  # an identity column makes its own sequence
         out.append(
-            f"CREATE SEQUENCE {_ident(seq.schema, seq.name)} AS {seq.type} "
+            f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
             f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
             f"START {seq.start}{' CYCLE' if seq.cycle else ''};"
         )
@@ -216,8 +218,8 @@ def render(schema: Schema) -> str:
             table_name, column = seq.owned_by.rsplit(".", 1)
             schema_name, bare = table_name.split(".", 1)
             out.append(
-                f"ALTER SEQUENCE {_ident(seq.schema, seq.name)} OWNED BY "
-                f"{_ident(schema_name, bare, column)};"
+                f"ALTER SEQUENCE {ident(seq.schema, seq.name)} OWNED BY "
+                f"{ident(schema_name, bare, column)};"
             )
     for kinds in (("primary key", "unique", "check", "exclusion"), ("foreign key",)):
         for table in tables:
@@ -227,7 +229,7 @@ def render(schema: Schema) -> str:
                 if c.kind in kinds:
                     valid = "" if c.valid else " NOT VALID"
                     out.append(
-                        f"ALTER TABLE {_ident(table.schema, table.name)} ADD CONSTRAINT "
+                        f"ALTER TABLE {ident(table.schema, table.name)} ADD CONSTRAINT "
                         f"{_quote(c.name)} {c.definition}"
                         + ("" if c.definition.endswith("NOT VALID") else valid)
                         + ";"
@@ -242,12 +244,12 @@ def render(schema: Schema) -> str:
     for view in _in_dependency_order(schema):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
         body = (view.definition or "").strip().rstrip(";")
-        out.append(f"CREATE {kind} {_ident(view.schema, view.name)} AS\n{body};")
+        out.append(f"CREATE {kind} {ident(view.schema, view.name)} AS\n{body};")
         for index in view.indexes:
             out.append(index.definition + ";")
     for table in schema.tables:
         out.extend(t.definition + ";" for t in table.triggers)
-        name = _ident(table.schema, table.name)
+        name = ident(table.schema, table.name)
         if table.row_security:
             out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;")
         if table.force_row_security:
@@ -264,9 +266,9 @@ def render(schema: Schema) -> str:
                 line += f" WITH CHECK ({p.check})"
             out.append(line + ";")
     for table in schema.tables:
-        out.extend(_grant(g, f"TABLE {_ident(table.schema, table.name)}") for g in table.grants)
+        out.extend(_grant(g, f"TABLE {ident(table.schema, table.name)}") for g in table.grants)
     for seq in schema.sequences:
-        out.extend(_grant(g, f"SEQUENCE {_ident(seq.schema, seq.name)}") for g in seq.grants)
+        out.extend(_grant(g, f"SEQUENCE {ident(seq.schema, seq.name)}") for g in seq.grants)
     for function in schema.functions:
         if function.kind not in ("function", "procedure"):
             continue
@@ -281,7 +283,7 @@ def render(schema: Schema) -> str:
     ]
     for udt in types:
         if udt.grants != _DEFAULT_USAGE:
-            target = f"TYPE {_ident(udt.schema, udt.name)}"
+            target = f"TYPE {ident(udt.schema, udt.name)}"
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
             out.extend(_grant(g, target) for g in udt.grants)
     out.extend(_comments(schema))
@@ -298,7 +300,7 @@ _PUBLIC_SCHEMA_DEFAULTS = (
 
 
 def _function(function: Function) -> str:
-    return f"{_ident(function.schema, function.name)}({function.arguments})"
+    return f"{ident(function.schema, function.name)}({function.arguments})"
 
 
 def _needs_tables(function: Function, relations: set[str]) -> bool:
@@ -341,7 +343,7 @@ def _is_identity(schema: Schema, owned_by: str) -> bool:
 
 
 def _comment(target: str, text: str | None) -> list[str]:
-    return [f"COMMENT ON {target} IS {_literal(text)};"] if text else []
+    return [f"COMMENT ON {target} IS {literal(text)};"] if text else []
 
 
 _STANDARD_PUBLIC_COMMENT = "standard public schema"
@@ -354,15 +356,15 @@ def _comments(schema: Schema) -> list[str]:
             out += _comment(f"SCHEMA {_quote(namespace.name)}", namespace.comment)
     types: list[EnumType | CompositeType] = [*schema.enums, *schema.composites]
     for udt in types:
-        out += _comment(f"TYPE {_ident(udt.schema, udt.name)}", udt.comment)
+        out += _comment(f"TYPE {ident(udt.schema, udt.name)}", udt.comment)
     for domain in schema.domains:
-        out += _comment(f"DOMAIN {_ident(domain.schema, domain.name)}", domain.comment)
+        out += _comment(f"DOMAIN {ident(domain.schema, domain.name)}", domain.comment)
     for seq in schema.sequences:
-        out += _comment(f"SEQUENCE {_ident(seq.schema, seq.name)}", seq.comment)
+        out += _comment(f"SEQUENCE {ident(seq.schema, seq.name)}", seq.comment)
     for function in schema.functions:
         out += _comment(f"{function.kind.upper()} {_function(function)}", function.comment)
     for table in schema.tables:
-        name = _ident(table.schema, table.name)
+        name = ident(table.schema, table.name)
         kind = {"view": "VIEW", "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
         out += _comment(f"{kind} {name}", table.comment)
         for column in table.columns:
@@ -370,7 +372,7 @@ def _comments(schema: Schema) -> list[str]:
         for c in table.constraints:
             out += _comment(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
         for index in table.indexes:
-            out += _comment(f"INDEX {_ident(table.schema, index.name)}", index.comment)
+            out += _comment(f"INDEX {ident(table.schema, index.name)}", index.comment)
         for trigger in table.triggers:
             out += _comment(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
         for policy in table.policies:

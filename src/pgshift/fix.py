@@ -200,11 +200,7 @@ def _fix_update(statement: Statement, table: str, out: _Builder) -> bool:
         values.append(value)
         assignments.append(f"{quote(target.name)} = {value}")
     targets = statement.tree.get("targetList")
-    refs = {
-        strings(ref.get("fields"))[-1:][0]
-        for ref in find(targets, "ColumnRef")
-        if strings(ref.get("fields"))
-    }
+    refs = {f[-1] for ref in find(targets, "ColumnRef") if (f := strings(ref.get("fields")))}
     if refs & set(names):
         out.left.append(
             f"line {statement.line}: UPDATE left as it is: it reads a column it sets, so a "
@@ -435,8 +431,9 @@ def _fix_column(table: str, column: Any, out: _Builder) -> list[Step]:
 
 
 def _quoted(table: str) -> str:
-    """``schema.name`` as SQL, each part quoted where it must be."""
-    return ".".join(quote(part) for part in table.split("."))
+    from pgshift.dump import ident
+
+    return ident(*table.split("."))
 
 
 def _volatile(expr: Any) -> bool:

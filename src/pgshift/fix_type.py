@@ -119,7 +119,9 @@ def type_change_steps(
     reason = _obstacle(schema, table, column)
     if reason:
         return reason
-    qualified = f"{quote(table.schema)}.{quote(table.name)}"
+    from pgshift.dump import ident, literal
+
+    qualified = ident(table.schema, table.name)
     col, new = quote(column.name), quote(_interim(column.name))
     definition = command.def_
     new_type = deparse(definition.typeName)
@@ -129,7 +131,7 @@ def type_change_steps(
         # a USING expression that fails for a row would fail the application's writes
         # through the sync trigger
         return "it has a USING expression"
-    function = f"{quote(table.schema)}.{quote(_interim(f'sync_{table.name}_{column.name}'))}"
+    function = ident(table.schema, _interim(f"sync_{table.name}_{column.name}"))
     trigger = quote(_interim(f"sync_{column.name}"))
     steps = [
         Step(f"ALTER TABLE {qualified} ADD COLUMN {new} {new_type}", SAME, "the new column"),
@@ -179,15 +181,14 @@ def type_change_steps(
         elif index.constraint is None:
             later.append(
                 "-- pgshift:allow multiple-tables-locked (an index of the same table)\n"
-                f"ALTER INDEX {quote(table.schema)}.{quote(_interim(index.name))} "
+                f"ALTER INDEX {ident(table.schema, _interim(index.name))} "
                 f"RENAME TO {quote(index.name)}"
             )
         else:
             return f"the index {index.name} backs the constraint {index.constraint}"
         if index.comment:
             later.append(
-                f"COMMENT ON INDEX {quote(table.schema)}.{quote(index.name)} "
-                f"IS {_literal(index.comment)}"
+                f"COMMENT ON INDEX {ident(table.schema, index.name)} IS {literal(index.comment)}"
             )
     for constraint in table.constraints:
         if constraint.kind not in ("check", "foreign key"):
@@ -232,7 +233,7 @@ def type_change_steps(
     if column.default is not None:
         swap.append(f"ALTER TABLE {qualified} ALTER COLUMN {col} SET DEFAULT {column.default}")
     if column.comment is not None:
-        swap.append(f"COMMENT ON COLUMN {qualified}.{col} IS {_literal(column.comment)}")
+        swap.append(f"COMMENT ON COLUMN {qualified}.{col} IS {literal(column.comment)}")
     for group, note in (
         (adds, "the column's constraints again (NOT NULL as a check), NOT VALID: instant"),
         (validations, "validated while reads and writes go on"),
@@ -246,7 +247,3 @@ def type_change_steps(
     steps.append(Step(swap[0], NEW, "the swap: one short transaction"))
     steps += [Step(s, SAME) for s in swap[1:] + later]
     return steps, f"{column.name} TYPE {new_type} -> new column, trigger, backfill, swap"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
