@@ -46,10 +46,16 @@ class Backoff:
     base: float = 0.5
     cap: float = 30.0
 
-    def delay(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
-        """The wait after failed attempt ``attempt`` (1-based): half to all of the step."""
+    def delay(
+        self, attempt: int, rand: Callable[[], float] = random.random, floor: float = 0.0
+    ) -> float:
+        """The wait after failed attempt ``attempt`` (1-based): half to all of the step.
+
+        ``floor`` seconds come first, unjittered: the time the queries that queued
+        behind the failed attempt need to drain.
+        """
         step = min(self.cap, self.base * 2.0 ** (attempt - 1))
-        return step * (0.5 + rand() / 2)
+        return floor + step * (0.5 + rand() / 2)
 
 
 def tables_of(statement: Statement) -> list[str]:

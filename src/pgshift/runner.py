@@ -66,6 +66,8 @@ class Runner:
         self.on_retry = on_retry
         self.concurrent_lock_timeout = concurrent_lock_timeout
         self._file_lock_timeout: float | None = None
+        # how long a failed attempt may have held up the queries queued behind it
+        self._waited = 0.0
         self._record = history.record_query(schema)
         self._journal = history.journal_query(schema)
         self._clear = history.clear_journal_query(schema)
@@ -153,6 +155,7 @@ class Runner:
         result = []
         directives = migration.directives
         lock = self.lock_timeout if directives.lock_timeout is None else directives.lock_timeout
+        self._waited = lock or 0.0
         stmt = (
             self.statement_timeout
             if directives.statement_timeout is None
@@ -261,7 +264,9 @@ class Runner:
                 "lock_retries."
             )
             return False
-        delay = self.backoff.delay(attempt)
+        # the queries that queued behind the failed attempt (up to a lock_timeout of
+        # them) must drain before the next attempt queues them once more
+        delay = self.backoff.delay(attempt, floor=self._waited)
         if self.on_retry is not None:
             where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
             self.on_retry(
