@@ -69,6 +69,12 @@ class Settings:
     pg_version: int | None = None  # the target's major version, for lint without a server
     lint_disable: tuple[str, ...] = ()
     lint_severity: tuple[tuple[str, str], ...] = ()  # (rule id, "error" | "warning" | "info")
+    seeds_dir: Path = field(default_factory=lambda: Path("seeds"))
+    environment: str | None = None  # picks the seed set seeds/<environment>/
+    backups_dir: Path = field(default_factory=lambda: Path(".pgshift/backups"))
+    backup_keep: int = 20  # backups kept; older ones are deleted (0: keep all)
+    pg_dump: str | None = None  # the pg_dump to use instead of searching for one
+    managed_schemas: tuple[str, ...] = ("public",)  # what reset drops and rebuilds
     config_file: Path | None = None
 
     @property
@@ -100,6 +106,12 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "pg_version": ("PGSHIFT_PG_VERSION", "major"),
     "lint_disable": ("PGSHIFT_LINT_DISABLE", "list"),
     "lint_severity": (None, "levels"),
+    "seeds": ("PGSHIFT_SEEDS", "path"),
+    "environment": ("PGSHIFT_ENV", "ident"),
+    "backups": ("PGSHIFT_BACKUPS", "path"),
+    "backup_keep": ("PGSHIFT_BACKUP_KEEP", "keep"),
+    "pg_dump": ("PGSHIFT_PG_DUMP", "str"),
+    "managed_schemas": ("PGSHIFT_MANAGED_SCHEMAS", "names"),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 _LIBPQ_SERVER_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -155,6 +167,23 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
                 "Write a whole number from 1 (no retry) to 1000.",
             )
         return int(text)
+    if kind == "keep":
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit():
+            raise ConfigError(
+                f"{what}: {value!r} is not a number of backups.",
+                "Write a whole number; 0 keeps every backup.",
+            )
+        return int(text)
+    if kind == "names":
+        items = value.split(",") if isinstance(value, str) else value
+        if (
+            not isinstance(items, list)
+            or not all(isinstance(i, str) for i in items)
+            or not [i for i in items if i.strip()]
+        ):
+            raise ConfigError(f"{what}: expected a list of schema names, got {value!r}.")
+        return tuple(i.strip() for i in items if i.strip())
     if kind == "major":
         text = str(value).strip()
         if isinstance(value, bool) or not text.isdigit() or not 9 <= int(text) <= 99:
@@ -282,5 +311,11 @@ def load_settings(
         pg_version=values.get("pg_version"),
         lint_disable=values.get("lint_disable", ()),
         lint_severity=values.get("lint_severity", ()),
+        seeds_dir=values.get("seeds", project_dir / "seeds"),
+        environment=values.get("environment"),
+        backups_dir=values.get("backups", project_dir / ".pgshift" / "backups"),
+        backup_keep=values.get("backup_keep", 20),
+        pg_dump=values.get("pg_dump"),
+        managed_schemas=values.get("managed_schemas", ("public",)),
         config_file=file_path,
     )
