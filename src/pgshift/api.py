@@ -29,9 +29,13 @@ from pgshift.version import __version__
 if TYPE_CHECKING:
     import psycopg
 
+    from pgshift.backup import Backup
     from pgshift.explain import Observed
     from pgshift.lint.model import Finding
+    from pgshift.restore import Action as RestoreAction
+    from pgshift.restore import Restored
     from pgshift.runner import Runner
+    from pgshift.safety import BackupGuard
     from pgshift.statements import Statement
 
 EventHandler = Callable[[Event], None]
@@ -46,6 +50,7 @@ class MigrateResult:
     planned: tuple[Migration, ...] = ()
     script: str | None = None
     notes: tuple[str, ...] = ()
+    backups: tuple[Backup, ...] = ()  # taken before destructive migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,7 @@ class DownResult:
     target: str
     reverted: tuple[RunResult, ...] = ()
     notes: tuple[str, ...] = ()
+    backups: tuple[Backup, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +265,7 @@ def migrate(
     dry_run: bool = False,
     allow_out_of_order: bool | None = None,
     lint: bool = True,
+    backup: bool = True,
     on_event: EventHandler | None = None,
 ) -> MigrateResult:
     """Apply every pending migration (up to version ``to``) exactly once.
@@ -266,8 +273,9 @@ def migrate(
     Safe to call from many processes at once. Every pending file is parsed,
     checked and linted before the first one runs: an unacknowledged error-level
     finding raises :class:`LintRefused` and nothing runs (``lint=False`` skips
-    the lint). With ``dry_run`` nothing is written and ``script`` holds the exact
-    SQL, in order.
+    the lint). A migration that destroys data has it backed up first
+    (``backup=False`` skips that for files that say ``-- pgshift:no-backup``).
+    With ``dry_run`` nothing is written and ``script`` holds the exact SQL, in order.
     """
     settings = _settings(settings, url, directory)
     migrations = discover(settings.migrations_dir)
@@ -298,9 +306,11 @@ def migrate(
                 script=script,
                 notes=tuple(session.notes),
             )
+        guard = _guard(session, backup, on_event)
+        guard.check([(s.migration, stmts[s.resume_at :]) for s, stmts in prepared])
         results: list[RunResult] = []
         try:
-            _apply_all(runner, prepared, results, on_event)
+            _apply_all(runner, prepared, results, on_event, guard)
         except BaseException:
             if results and not runner.conn.broken:
                 with contextlib.suppress(Exception):  # never hide the error that stopped us
@@ -311,7 +321,25 @@ def migrate(
             applied=tuple(results),
             planned=tuple(s.migration for s in steps),
             notes=tuple(session.notes),
+            backups=tuple(guard.taken),
         )
+
+
+def _guard(session: _Session, enabled: bool, on_event: EventHandler | None) -> BackupGuard:
+    from pgshift.safety import BackupGuard
+
+    def note(text: str) -> None:
+        session.notes.append(text)
+        _emit(on_event, Event("note", text))
+
+    return BackupGuard(
+        session.settings,
+        session.url,
+        session.conn,
+        enabled=enabled,
+        note=note,
+        pgshift_version=__version__,
+    )
 
 
 def _lint_before_running(
@@ -366,6 +394,7 @@ def _apply_all(
     prepared: list[tuple[Step, tuple[Statement, ...]]],
     results: list[RunResult],
     on_event: EventHandler | None,
+    guard: BackupGuard,
 ) -> None:
     """Apply the prepared steps in order; only the last commit waits for the disk."""
     total = len(prepared)
@@ -382,6 +411,7 @@ def _apply_all(
                     total,
                 ),
             )
+        guard.before(migration, statements[step.resume_at :])
         _emit(on_event, Event("start", migration.name, migration, index, total))
         result = runner.apply(migration, statements, step.resume_at, durable=index == total)
         results.append(result)
@@ -409,10 +439,12 @@ def down(
     settings: Settings | None = None,
     to: str | None = None,
     steps: int | None = None,
+    backup: bool = True,
     on_event: EventHandler | None = None,
 ) -> DownResult:
     """Revert applied migrations, newest first: to version ``to`` (exclusive) or ``steps``
-    of them (default 1). Refuses, before running anything, if one has no down part."""
+    of them (default 1). Refuses, before running anything, if one has no down part.
+    Data a down part destroys is backed up first, as for :func:`migrate`."""
     settings = _settings(settings, url, directory)
     migrations = discover(settings.migrations_dir)
     with _session(settings, write=True, on_event=on_event) as session:
@@ -421,8 +453,11 @@ def down(
         prepared = [
             (m, runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
         ]
+        guard = _guard(session, backup, on_event)
+        guard.check(prepared)
         results = []
         for index, (migration, statements) in enumerate(prepared, start=1):
+            guard.before(migration, statements)
             _emit(on_event, Event("revert", migration.name, migration, index, len(prepared)))
             result = runner.revert(migration, statements)
             results.append(result)
@@ -430,7 +465,7 @@ def down(
                 on_event,
                 Event("reverted", migration.name, migration, index, len(prepared), result.seconds),
             )
-        return DownResult(session.target, tuple(results), tuple(session.notes))
+        return DownResult(session.target, tuple(results), tuple(session.notes), tuple(guard.taken))
 
 
 def repair(
@@ -676,3 +711,97 @@ def explain_locks(
             return ()
         model = inspect(session.conn, exclude=(settings.schema,))
         return tuple(observe(session.conn, session.url, render(model), pending))
+
+
+@dataclass(frozen=True, slots=True)
+class RestorePlan:
+    """What a restore would do, item by item, before anything is changed."""
+
+    target: str
+    backup: Backup
+    actions: tuple[RestoreAction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """What a restore put back."""
+
+    target: str
+    backup: Backup
+    restored: tuple[Restored, ...]
+
+
+def backups(settings: Settings | None = None) -> tuple[Backup, ...]:
+    """The backups in the project's backups folder, oldest first."""
+    from pgshift.backup import list_backups
+
+    settings = _settings(settings, None, None)
+    return list_backups(settings.backups_dir)
+
+
+def restore_plan(
+    name: str,
+    *,
+    settings: Settings | None = None,
+    url: str | None = None,
+    other_database: bool = False,
+) -> RestorePlan:
+    """Read backup ``name`` (folder name, prefix, path or ``latest``), check its files,
+    and say what restoring it would do; nothing is changed. A backup is restored
+    into the database it came from unless ``other_database``."""
+    from pgshift.backup import find_backup
+    from pgshift.restore import plan
+
+    settings = _settings(settings, url, None)
+    found = find_backup(settings.backups_dir, name)
+    with _session(settings, write=False, on_event=None) as session:
+        _same_database(session, found, other_database)
+        return RestorePlan(session.target, found, plan(session.conn, found))
+
+
+def _same_database(session: _Session, found: Backup, other_database: bool) -> None:
+    from pgshift.backup import BackupError
+
+    source = str(found.database.get("server", "?"))
+    if other_database or source == session.target:
+        return
+    raise BackupError(
+        f"backup {found.name} was taken from {source}, not from {session.target}; "
+        "nothing was restored.",
+        "Point --url (or DATABASE_URL) at the database it came from, or pass "
+        "--other-database to restore it here all the same.",
+    )
+
+
+def restore(
+    name: str,
+    *,
+    settings: Settings | None = None,
+    url: str | None = None,
+    other_database: bool = False,
+    on_event: EventHandler | None = None,
+) -> RestoreResult:
+    """Put backup ``name`` back: every item that :func:`restore_plan` does not refuse,
+    each all or nothing, under the migration lock."""
+    from pgshift.backup import find_backup
+    from pgshift.restore import apply, plan
+
+    settings = _settings(settings, url, None)
+    found = find_backup(settings.backups_dir, name)
+    with _session(settings, write=True, on_event=on_event) as session:
+        _same_database(session, found, other_database)
+        actions = plan(session.conn, found)
+        done = apply(
+            session.url,
+            found,
+            actions,
+            session.conn.info.server_version // 10000,
+            settings.pg_dump,
+        )
+        for restored in done:
+            _emit(
+                on_event, Event("note", f"restored {restored.item.label}: {restored.rows:,} rows")
+            )
+            for note in restored.notes:
+                _emit(on_event, Event("note", note))
+        return RestoreResult(session.target, found, done)

@@ -19,7 +19,14 @@ _DIRECTIVE = re.compile(r"^--\s*pgshift:([a-z-]+)\s*(.*?)\s*$", re.IGNORECASE)
 _DBMATE = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.IGNORECASE)
 DBMATE_UP = re.compile(r"^\s*--\s*migrate:up\b", re.IGNORECASE | re.MULTILINE)
 
-KNOWN_DIRECTIVES = ("no-transaction", "lock-timeout", "statement-timeout", "allow", "down")
+KNOWN_DIRECTIVES = (
+    "no-transaction",
+    "lock-timeout",
+    "statement-timeout",
+    "allow",
+    "no-backup",
+    "down",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,7 @@ class Directives:
     lock_timeout: float | None = None
     statement_timeout: float | None = None
     allow: tuple[str, ...] = ()
+    backup: bool = True  # False: the file opts out of backups (with --no-backup too)
 
 
 def is_blank_or_comment(line: str) -> bool:
@@ -71,6 +79,8 @@ def _parse_directive(
     try:
         if name == "no-transaction":
             found["transaction"] = False
+        elif name == "no-backup":
+            found["backup"] = False
         elif name in ("lock-timeout", "statement-timeout"):
             found[name.replace("-", "_")] = parse_duration(arg, f"{where}: pgshift:{name}")
         elif name == "allow":
@@ -140,6 +150,7 @@ def _directives(found: dict[str, object]) -> Directives:
         lock_timeout=lock if isinstance(lock, float) else None,
         statement_timeout=statement if isinstance(statement, float) else None,
         allow=tuple(str(a) for a in allow),
+        backup=bool(found.get("backup", True)),
     )
 
 
