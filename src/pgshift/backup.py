@@ -330,7 +330,7 @@ def take(
         raise
     backup = Backup(
         folder,
-        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         database,
         migration,
         tuple(saved),
@@ -482,11 +482,12 @@ def list_backups(root: Path) -> tuple[Backup, ...]:
     if not root.is_dir():
         return ()
     found = []
-    for folder in sorted(root.iterdir()):
+    for folder in root.iterdir():
         if (folder / MANIFEST).is_file():
             with contextlib.suppress(BackupError):
                 found.append(read_backup(folder))
-    return tuple(found)
+    # two backups of one second (a down, then an up) are told apart by the manifest
+    return tuple(sorted(found, key=lambda b: (b.created_at, b.name)))
 
 
 def find_backup(root: Path, name: str) -> Backup:

@@ -96,7 +96,7 @@ def restore(backup: str, yes: bool, allow_remote: bool, other_database: bool, **
         planned = restore_plan(backup, settings=settings, other_database=other_database)
         source = planned.backup
         click.echo(
-            f"backup {source.name}, taken {source.created_at} from database "
+            f"backup {source.name}, taken {source.created_at[:19]} UTC from database "
             f"{source.database.get('name', '?')} before {source.migration.get('file', '?')}"
         )
         for action in planned.actions:
