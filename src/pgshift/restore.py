@@ -8,6 +8,7 @@ its own. Checksums are verified before anything is touched.
 
 from __future__ import annotations
 
+import gzip
 import re
 import subprocess
 from collections.abc import Sequence
@@ -258,7 +259,7 @@ def _column(url: str, action: Action, path: Path) -> Restored:
             )
         )
         copying = sql.SQL("COPY {} FROM STDIN").format(staging)
-        with conn.cursor().copy(copying) as copy, path.open("rb") as source:
+        with conn.cursor().copy(copying) as copy, gzip.open(path, "rb") as source:
             for block in iter(lambda: source.read(1 << 20), b""):
                 copy.write(block)
         cursor = conn.execute(
