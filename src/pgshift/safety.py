@@ -20,6 +20,7 @@ from pgshift.config import Settings
 from pgshift.connection import describe
 from pgshift.discovery import Migration
 from pgshift.pgtools import Tool, ToolMissing, find_tool
+from pgshift.scratch import PREFIX as SCRATCH_PREFIX
 from pgshift.statements import Statement
 
 
@@ -44,6 +45,8 @@ class BackupGuard:
         self.pgshift_version = pgshift_version
         self.tool: Tool | None = None
         self.taken: list[backup.Backup] = []
+        # the throw-away databases of verify and drift hold nothing worth keeping
+        self._scratch = conn.info.dbname.startswith(SCRATCH_PREFIX)
 
     def skips(self, migration: Migration) -> bool:
         """True when the user opted out for this file: its directive and the flag, both."""
@@ -51,6 +54,8 @@ class BackupGuard:
 
     def check(self, migrations: Sequence[tuple[Migration, Sequence[Statement]]]) -> None:
         """Before anything runs: say what opting out does, and find pg_dump if needed."""
+        if self._scratch:
+            return
         needs_tool = ""
         for migration, statements in migrations:
             found = backup.losses(statements)
@@ -88,7 +93,7 @@ class BackupGuard:
     def before(self, migration: Migration, statements: Sequence[Statement]) -> None:
         """Save what ``migration`` is about to destroy (nothing if it destroys nothing)."""
         found = backup.losses(statements)
-        if not found or self.skips(migration):
+        if not found or self.skips(migration) or self._scratch:
             return
         items: list[backup.Item] = []
         seen: set[tuple[str, str | None, str | None]] = set()
