@@ -216,6 +216,11 @@ def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
     help="Run even with error-level lint findings (they are refused by default).",
 )
 @click.option(
+    "--no-backup",
+    is_flag=True,
+    help="Skip the backup of files that also say '-- pgshift:no-backup'.",
+)
+@click.option(
     "--docs",
     "docs_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -229,6 +234,7 @@ def migrate(
     quiet: bool,
     explain_locks: bool,
     no_lint: bool,
+    no_backup: bool,
     docs_file: Path | None,
     **opts: Any,
 ) -> None:
@@ -247,6 +253,7 @@ def migrate(
             to=to,
             dry_run=dry_run,
             lint=not no_lint,
+            backup=not no_backup,
             on_event=None if as_json else _progress_printer(quiet or dry_run),
         )
         if docs_file is not None and not dry_run:
@@ -275,6 +282,7 @@ def migrate(
                     "planned": [str(m.path) for m in result.planned],
                     "sql": result.script,
                     "notes": list(result.notes),
+                    "backups": [str(b.path) for b in result.backups],
                 },
                 indent=2,
             )
@@ -377,8 +385,15 @@ def status(as_json: bool, **opts: Any) -> None:
 @click.option("--to", "to", metavar="VERSION", help="Revert down to this version (kept); 0: all.")
 @click.option("--steps", type=click.IntRange(min=1), help="Revert this many migrations.")
 @click.option("--allow-remote", is_flag=True, help="Allow reverting on a non-local server.")
+@click.option(
+    "--no-backup",
+    is_flag=True,
+    help="Skip the backup of files that also say '-- pgshift:no-backup'.",
+)
 @_options
-def down(to: str | None, steps: int | None, allow_remote: bool, **opts: Any) -> None:
+def down(
+    to: str | None, steps: int | None, allow_remote: bool, no_backup: bool, **opts: Any
+) -> None:
     """Revert applied migrations with their down parts, newest first (default: the last one)."""
     from pgshift.api import down as do_down
 
@@ -387,7 +402,13 @@ def down(to: str | None, steps: int | None, allow_remote: bool, **opts: Any) -> 
             raise PgshiftError("give --to or --steps, not both.")
         settings = _settings(opts)
         _refuse_remote(settings, allow_remote, "down")
-        result = do_down(settings=settings, to=to, steps=steps, on_event=_progress_printer(False))
+        result = do_down(
+            settings=settings,
+            to=to,
+            steps=steps,
+            backup=not no_backup,
+            on_event=_progress_printer(False),
+        )
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
     count = len(result.reverted)
@@ -819,11 +840,17 @@ def _explain(dry_run: bool, as_json: bool, opts: dict[str, Any]) -> None:
 
 def _register() -> None:
     # here, not at the top: cli_lint uses this module's helpers
+    from pgshift.cli_backup import backups, restore
     from pgshift.cli_fix import fix
     from pgshift.cli_lint import lint
+    from pgshift.cli_seed import reset, seed
 
     cli.add_command(lint)
     cli.add_command(fix)
+    cli.add_command(backups)
+    cli.add_command(restore)
+    cli.add_command(seed)
+    cli.add_command(reset)
 
 
 _register()

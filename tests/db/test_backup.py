@@ -276,7 +276,8 @@ def test_a_pg_dump_older_than_the_server_is_not_used() -> None:
     from pgshift.pgtools import ToolMissing, find_tool
 
     found = find_tool("pg_dump", 9)
-    assert found.major >= 9 and found.path.name == "pg_dump"
+    assert found.major >= 9
+    assert found.path.name == "pg_dump"
     with pytest.raises(ToolMissing, match="no pg_dump of PostgreSQL 99 or newer") as caught:
         find_tool("pg_dump", 99)
     assert str(found.path) in caught.value.message  # what was seen, and why not used
