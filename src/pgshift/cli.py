@@ -844,6 +844,7 @@ def _register() -> None:
     from pgshift.cli_fix import fix
     from pgshift.cli_lint import lint
     from pgshift.cli_seed import reset, seed
+    from pgshift.cli_verify import drift, verify
 
     cli.add_command(lint)
     cli.add_command(fix)
@@ -851,6 +852,8 @@ def _register() -> None:
     cli.add_command(restore)
     cli.add_command(seed)
     cli.add_command(reset)
+    cli.add_command(verify)
+    cli.add_command(drift)
 
 
 _register()

@@ -53,9 +53,7 @@ BASE = Schema(
     tables=(USERS,),
     enums=(EnumType("public", "mood", ("sad", "ok")),),
     functions=(
-        Function(
-            "public", "f", "x integer", "function", "integer", "sql", "immutable", "SELECT 1"
-        ),
+        Function("public", "f", "x integer", "function", "integer", "sql", "immutable", "SELECT 1"),
     ),
     extensions=(Extension("plpgsql", "pg_catalog", "1.0"),),
 )
