@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     )
     from pgshift.backfills import Progress, backfill
     from pgshift.config import Settings, load_settings
+    from pgshift.diff import Difference, compare
     from pgshift.discovery import Migration, discover
+    from pgshift.drift import DriftResult, drift
     from pgshift.errors import (
         ConfigError,
         ConnectError,
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from pgshift.plan import Entry, Status
     from pgshift.scaffold import init, new
     from pgshift.schema import Schema
+    from pgshift.verify import VerifyResult, verify
     from pgshift.version import __version__
 
 # Imported on first use, so that commands needing no server (lint, --help) never
@@ -96,6 +99,12 @@ _EXPORTS = {
     "repair": "pgshift.api",
     "resolve_url": "pgshift.api",
     "status": "pgshift.api",
+    "Difference": "pgshift.diff",
+    "compare": "pgshift.diff",
+    "DriftResult": "pgshift.drift",
+    "drift": "pgshift.drift",
+    "VerifyResult": "pgshift.verify",
+    "verify": "pgshift.verify",
 }
 
 
@@ -111,8 +120,10 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ConfigError",
     "ConnectError",
+    "Difference",
     "DiscoveryError",
     "DownResult",
+    "DriftResult",
     "EmbeddedError",
     "Entry",
     "Event",
@@ -137,11 +148,14 @@ __all__ = [
     "SqlError",
     "Status",
     "StatusResult",
+    "VerifyResult",
     "__version__",
     "backfill",
     "baseline",
+    "compare",
     "discover",
     "down",
+    "drift",
     "init",
     "inspect_schema",
     "lint",
@@ -151,4 +165,5 @@ __all__ = [
     "repair",
     "resolve_url",
     "status",
+    "verify",
 ]

@@ -134,6 +134,11 @@ def _progress_printer(quiet: bool) -> Callable[[Any], None]:
 
 
 def _fail(exc: BaseException, debug: bool) -> NoReturn:
+    if isinstance(exc, BrokenPipeError):
+        # the reader (head, less) went away: nothing to tell it; keep Python quiet on exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
     if debug:
         import traceback
 

@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -26,6 +27,13 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
         "change": difference.change,
         "detail": difference.detail,
     }
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _verify_printer(quiet: bool) -> Callable[[Any], None]:
@@ -85,7 +93,7 @@ def verify(environment: str | None, require_down: bool, as_json: bool, **opts: A
     try:
         settings = _load(opts, environment)
         if not as_json:
-            click.echo(f"verifying {settings.migrations_dir} on a scratch database")
+            click.echo(f"verifying {_shown(settings.migrations_dir)} on a scratch database")
         result = run_verify(
             settings=settings, require_down=require_down, on_event=_verify_printer(as_json)
         )
