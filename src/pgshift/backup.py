@@ -298,6 +298,9 @@ def new_folder(root: Path, label: str) -> Path:
     raise BackupError(f"cannot create a backup folder in {root}.")
 
 
+_CHUNK = 1 << 20
+
+
 def take(
     url: str,
     items: Sequence[Item],
@@ -368,9 +371,16 @@ def _save(
             gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as out,
             conn.cursor().copy(query) as copy,
         ):
+            # COPY hands over a row at a time: compress and count a megabyte at a time
+            pending = bytearray()
             for block in copy:
-                out.write(block)
-                rows += bytes(block).count(b"\n")
+                pending += block
+                if len(pending) >= _CHUNK:
+                    rows += pending.count(b"\n")
+                    out.write(pending)
+                    pending.clear()
+            rows += pending.count(b"\n")
+            out.write(pending)
     else:
         assert tool is not None, "a table or schema backup needs pg_dump"
         path = folder / f"{stem}.dump"
