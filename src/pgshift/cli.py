@@ -846,6 +846,7 @@ def _explain(dry_run: bool, as_json: bool, opts: dict[str, Any]) -> None:
 def _register() -> None:
     # here, not at the top: cli_lint uses this module's helpers
     from pgshift.cli_backup import backups, restore
+    from pgshift.cli_diff import adopt, diff, generate
     from pgshift.cli_fix import fix
     from pgshift.cli_lint import lint
     from pgshift.cli_seed import reset, seed
@@ -859,6 +860,9 @@ def _register() -> None:
     cli.add_command(reset)
     cli.add_command(verify)
     cli.add_command(drift)
+    cli.add_command(diff)
+    cli.add_command(generate)
+    cli.add_command(adopt)
 
 
 _register()

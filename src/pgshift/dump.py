@@ -131,7 +131,9 @@ def literal(text: str) -> str:
     return sql.Literal(text).as_string(None)
 
 
-def _column(column: Column) -> str:
+def column_sql(column: Column) -> str:
+    """A column as in CREATE TABLE or ADD COLUMN: name, type, collation, identity or
+    generation, default, NOT NULL."""
     parts = [_quote(column.name), column.type]
     if column.collation:
         parts.append(f"COLLATE {_quote(column.collation)}")
@@ -147,11 +149,12 @@ def _column(column: Column) -> str:
     return " ".join(parts)
 
 
-def _create_table(table: Table) -> str:
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE with its columns (a partition: PARTITION OF its parent)."""
     name = ident(table.schema, table.name)
     if table.partition_of:
         return f"CREATE TABLE {name} PARTITION OF {table.partition_of} {table.partition_bound};"
-    columns = ",\n".join(f"    {_column(c)}" for c in table.columns)
+    columns = ",\n".join(f"    {column_sql(c)}" for c in table.columns)
     unlogged = "UNLOGGED " if table.unlogged else ""
     tail = f" PARTITION BY {table.partition_key}" if table.partition_key else ""
     return f"CREATE {unlogged}TABLE {name} (\n{columns}\n){tail};"
@@ -173,7 +176,7 @@ def render(schema: Schema) -> str:
             if namespace.grants in _PUBLIC_SCHEMA_DEFAULTS:
                 continue  # as every new database has it (PostgreSQL 15+ or before)
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
-        out.extend(_grant(g, target) for g in namespace.grants)
+        out.extend(grant_sql(g, target) for g in namespace.grants)
     for enum in schema.enums:
         labels = ", ".join(literal(label) for label in enum.labels)
         out.append(f"CREATE TYPE {ident(enum.schema, enum.name)} AS ENUM ({labels});")
@@ -203,7 +206,7 @@ def render(schema: Schema) -> str:
             f"START {seq.start}{' CYCLE' if seq.cycle else ''};"
         )
     relations = {t.qualified for t in schema.tables} | {t.name for t in schema.tables}
-    late = {f.signature for f in schema.functions if _needs_tables(f, relations)}
+    late = {f.signature for f in schema.functions if needs_tables(f, relations)}
     out.extend(
         f.definition.strip() + ";"
         for f in schema.functions
@@ -212,9 +215,9 @@ def render(schema: Schema) -> str:
     tables = [t for t in schema.tables if t.kind in ("table", "partitioned table")]
     # partition parents before their partitions
     tables.sort(key=lambda t: (t.partition_of is not None, t.schema, t.name))
-    out.extend(_create_table(t) for t in tables)
+    out.extend(create_table_sql(t) for t in tables)
     for seq in schema.sequences:
-        if seq.owned_by and not _is_identity(schema, seq.owned_by):
+        if seq.owned_by and not is_identity(schema, seq.owned_by):
             table_name, column = seq.owned_by.rsplit(".", 1)
             schema_name, bare = table_name.split(".", 1)
             out.append(
@@ -241,7 +244,7 @@ def render(schema: Schema) -> str:
             if index.constraint is None:
                 out.append(index.definition + ";")
     out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
-    for view in _in_dependency_order(schema):
+    for view in views_in_order(schema):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
         body = (view.definition or "").strip().rstrip(";")
         out.append(f"CREATE {kind} {ident(view.schema, view.name)} AS\n{body};")
@@ -266,16 +269,16 @@ def render(schema: Schema) -> str:
                 line += f" WITH CHECK ({p.check})"
             out.append(line + ";")
     for table in schema.tables:
-        out.extend(_grant(g, f"TABLE {ident(table.schema, table.name)}") for g in table.grants)
+        out.extend(grant_sql(g, f"TABLE {ident(table.schema, table.name)}") for g in table.grants)
     for seq in schema.sequences:
-        out.extend(_grant(g, f"SEQUENCE {ident(seq.schema, seq.name)}") for g in seq.grants)
+        out.extend(grant_sql(g, f"SEQUENCE {ident(seq.schema, seq.name)}") for g in seq.grants)
     for function in schema.functions:
         if function.kind not in ("function", "procedure"):
             continue
-        target = f"{function.kind.upper()} {_function(function)}"
+        target = f"{function.kind.upper()} {function_target(function)}"
         if function.grants != _DEFAULT_EXECUTE:
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
-            out.extend(_grant(g, target) for g in function.grants)
+            out.extend(grant_sql(g, target) for g in function.grants)
     types: list[EnumType | Domain | CompositeType] = [
         *schema.enums,
         *schema.domains,
@@ -285,7 +288,7 @@ def render(schema: Schema) -> str:
         if udt.grants != _DEFAULT_USAGE:
             target = f"TYPE {ident(udt.schema, udt.name)}"
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
-            out.extend(_grant(g, target) for g in udt.grants)
+            out.extend(grant_sql(g, target) for g in udt.grants)
     out.extend(_comments(schema))
     return "\n\n".join(out) + "\n"
 
@@ -299,11 +302,12 @@ _PUBLIC_SCHEMA_DEFAULTS = (
 )
 
 
-def _function(function: Function) -> str:
+def function_target(function: Function) -> str:
+    """``schema.name(arguments)``, as GRANT, COMMENT and DROP name a function."""
     return f"{ident(function.schema, function.name)}({function.arguments})"
 
 
-def _needs_tables(function: Function, relations: set[str]) -> bool:
+def needs_tables(function: Function, relations: set[str]) -> bool:
     """Whether a function can only be created once the tables exist: it takes or
     returns a table's row type, or its SQL body is parsed at creation (BEGIN ATOMIC)."""
     if "BEGIN ATOMIC" in function.definition:
@@ -312,7 +316,7 @@ def _needs_tables(function: Function, relations: set[str]) -> bool:
     return any(w.replace('"', "") in relations for w in words)
 
 
-def _in_dependency_order(schema: Schema) -> list[Table]:
+def views_in_order(schema: Schema) -> list[Table]:
     """Views and materialized views, each after the views it reads (then by name)."""
     views = {t.qualified: t for t in schema.tables if t.kind in ("view", "materialized view")}
     done: dict[str, Table] = {}
@@ -330,19 +334,22 @@ def _in_dependency_order(schema: Schema) -> list[Table]:
     return list(done.values())
 
 
-def _grant(grant: Grant, target: str) -> str:
+def grant_sql(grant: Grant, target: str) -> str:
+    """The GRANT of one privilege on ``target`` (``TABLE x``, ``SCHEMA y``, ...)."""
     grantee = grant.grantee if grant.grantee == "PUBLIC" else _quote(grant.grantee)
     option = " WITH GRANT OPTION" if grant.grantable else ""
     return f"GRANT {grant.privilege} ON {target} TO {grantee}{option};"
 
 
-def _is_identity(schema: Schema, owned_by: str) -> bool:
+def is_identity(schema: Schema, owned_by: str) -> bool:
+    """Whether the column ``schema.table.column`` is an identity column."""
     table_name, column = owned_by.rsplit(".", 1)
     table = schema.table(table_name)
     return bool(table and any(c.name == column and c.identity for c in table.columns))
 
 
-def _comment(target: str, text: str | None) -> list[str]:
+def comment_sql(target: str, text: str | None) -> list[str]:
+    """COMMENT ON ``target``, or nothing when there is no comment."""
     return [f"COMMENT ON {target} IS {literal(text)};"] if text else []
 
 
@@ -353,28 +360,28 @@ def _comments(schema: Schema) -> list[str]:
     out = []
     for namespace in schema.schemas:
         if (namespace.name, namespace.comment) != ("public", _STANDARD_PUBLIC_COMMENT):
-            out += _comment(f"SCHEMA {_quote(namespace.name)}", namespace.comment)
+            out += comment_sql(f"SCHEMA {_quote(namespace.name)}", namespace.comment)
     types: list[EnumType | CompositeType] = [*schema.enums, *schema.composites]
     for udt in types:
-        out += _comment(f"TYPE {ident(udt.schema, udt.name)}", udt.comment)
+        out += comment_sql(f"TYPE {ident(udt.schema, udt.name)}", udt.comment)
     for domain in schema.domains:
-        out += _comment(f"DOMAIN {ident(domain.schema, domain.name)}", domain.comment)
+        out += comment_sql(f"DOMAIN {ident(domain.schema, domain.name)}", domain.comment)
     for seq in schema.sequences:
-        out += _comment(f"SEQUENCE {ident(seq.schema, seq.name)}", seq.comment)
+        out += comment_sql(f"SEQUENCE {ident(seq.schema, seq.name)}", seq.comment)
     for function in schema.functions:
-        out += _comment(f"{function.kind.upper()} {_function(function)}", function.comment)
+        out += comment_sql(f"{function.kind.upper()} {function_target(function)}", function.comment)
     for table in schema.tables:
         name = ident(table.schema, table.name)
         kind = {"view": "VIEW", "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
-        out += _comment(f"{kind} {name}", table.comment)
+        out += comment_sql(f"{kind} {name}", table.comment)
         for column in table.columns:
-            out += _comment(f"COLUMN {name}.{_quote(column.name)}", column.comment)
+            out += comment_sql(f"COLUMN {name}.{_quote(column.name)}", column.comment)
         for c in table.constraints:
-            out += _comment(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
+            out += comment_sql(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
         for index in table.indexes:
-            out += _comment(f"INDEX {ident(table.schema, index.name)}", index.comment)
+            out += comment_sql(f"INDEX {ident(table.schema, index.name)}", index.comment)
         for trigger in table.triggers:
-            out += _comment(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
+            out += comment_sql(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
         for policy in table.policies:
-            out += _comment(f"POLICY {_quote(policy.name)} ON {name}", policy.comment)
+            out += comment_sql(f"POLICY {_quote(policy.name)} ON {name}", policy.comment)
     return out

@@ -34,6 +34,19 @@ def init(project_dir: str | Path = ".") -> list[Path]:
     return created
 
 
+def next_version(folder: Path) -> str:
+    """The version of the next migration in ``folder``: the next number with the same
+    width (``0001``), or a UTC timestamp when the files use timestamps."""
+    # Names only: a file just written by 'new' and still empty must not stop the next one.
+    leading = [re.match(r"\d+", p.name) for p in folder.iterdir()]
+    digits = [m.group(0) for m in leading if m is not None]
+    if digits and max(len(d) for d in digits) >= 14:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        return str(max(int(stamp), max(int(d) for d in digits) + 1))
+    top = max((int(d) for d in digits), default=0)
+    return str(top + 1).zfill(max((len(d) for d in digits), default=4))
+
+
 def new(
     slug: str,
     *,
@@ -60,14 +73,7 @@ def new(
         raise PgshiftError(
             f"{slug!r} makes no file name.", "Use words, e.g.: pgshift new add_posts"
         )
-    # Names only: a file just written by 'new' and still empty must not stop the next one.
-    leading = [re.match(r"\d+", p.name) for p in folder.iterdir()]
-    digits = [m.group(0) for m in leading if m is not None]
-    if digits and max(len(d) for d in digits) >= 14:
-        version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    else:
-        top = max((int(d) for d in digits), default=0)
-        version = str(top + 1).zfill(max((len(d) for d in digits), default=4))
+    version = next_version(folder)
     if python:
         path = folder / f"{version}_{clean}.py"
         body = (

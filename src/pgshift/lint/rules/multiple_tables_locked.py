@@ -33,6 +33,11 @@ CREATE TABLE invoices (id bigint, user_id bigint);
 ALTER TABLE invoices ADD COLUMN total numeric;
 ALTER TABLE users ADD COLUMN plan text;
 ```
+
+```sql good
+ALTER TABLE public.users ADD COLUMN plan text;
+ALTER TABLE users ADD COLUMN trial_ends date;
+```
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ from pgshift.lint.model import Hit, Rule, Severity
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not ctx.transactional or len(ctx.locked) > 1:
         return  # a second table was already reported
+    held = {_plain(t) for t in ctx.locked}
     for table in strong_locks(stmt):
-        if table and not ctx.is_new(table) and ctx.locked and table not in ctx.locked:
+        if table and not ctx.is_new(table) and ctx.locked and _plain(table) not in held:
             (first,) = ctx.locked
             yield Hit(
                 f"this migration strongly locks both {first} and {table} until it commits: "
@@ -56,6 +62,11 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
                 f"Split it: one migration for {first}, another for {table}.",
             )
             return
+
+
+def _plain(table: str) -> str:
+    # public.users and users are one table (the default search_path)
+    return table.removeprefix("public.")
 
 
 RULE = Rule(

@@ -1,0 +1,33 @@
+"""All the kinds of steps together, in their phases."""
+
+from __future__ import annotations
+
+from pgshift.diffsql.relations import RelationSteps
+from pgshift.diffsql.renames import RenameSteps
+from pgshift.diffsql.routines import RoutineSteps
+from pgshift.diffsql.steps import PHASES, Step
+from pgshift.diffsql.types import TypeSteps
+
+
+class Builder(RenameSteps, TypeSteps, RelationSteps, RoutineSteps):
+    """Makes every step from ``source`` to ``target``."""
+
+    def build(self) -> list[Step]:
+        if self.renames:
+            self._find_renames()
+        source = self._renamed(self.source)
+        self._enums(source)
+        self._views(source)
+        self._functions(source)
+        self._tables(source)
+        self._sequences(source)
+        self._types(source)
+        self._extensions(source)
+        self._namespaces(source)
+        self._grants(source)
+        self._comments(source)
+        if self.owners:
+            self._owners(source)
+        order = {phase: index for index, phase in enumerate(PHASES)}
+        # stable: within a phase, the order the steps were made in
+        return sorted(self.steps, key=lambda s: order[s.phase])

@@ -1,0 +1,167 @@
+"""Functions, and the grants, comments and owners of every object."""
+
+from __future__ import annotations
+
+from pgshift.diffsql.shapes import (
+    by_key,
+    comment_targets,
+    defaults,
+    grant_order,
+    routine,
+    table_kind,
+)
+from pgshift.diffsql.steps import Steps
+from pgshift.dump import (
+    comment_sql,
+    function_target,
+    grant_sql,
+    ident,
+    needs_tables,
+    quote,
+)
+from pgshift.schema import (
+    CompositeType,
+    Domain,
+    EnumType,
+    Grant,
+    Schema,
+)
+
+
+class RoutineSteps(Steps):
+    """Functions, and the grants, comments and owners of every object."""
+
+    def _functions(self, source: Schema) -> None:
+        old = by_key(source.functions)
+        new = by_key(self.target.functions)
+        relations = {t.qualified for t in self.target.tables} | {t.name for t in self.target.tables}
+        dropped = set(old.keys() - new.keys()) | (self.recreated_functions & old.keys())
+        for key in old.keys() & new.keys():
+            a, b = old[key], new[key]
+            if a.definition != b.definition and (a.returns, a.kind) != (b.returns, b.kind):
+                dropped.add(key)  # CREATE OR REPLACE cannot change the result type
+        for key in sorted(dropped):
+            function = old[key]
+            self.add(
+                "drop dependents" if key in new else "drop",
+                f"DROP {routine(function)} {function_target(function)}",
+                "function",
+                key,
+                "drop",
+            )
+        for key in sorted(new):
+            function = new[key]
+            if key in old and key not in dropped and old[key].definition == function.definition:
+                continue
+            phase = "late functions" if needs_tables(function, relations) else "functions"
+            self.add(
+                phase,
+                function.definition.strip(),
+                "function",
+                key,
+                "create" if key not in old else "replace",
+            )
+
+    def _grants(self, source: Schema) -> None:
+        def pairs(schema: Schema) -> dict[str, tuple[str, tuple[Grant, ...]]]:
+            found: dict[str, tuple[str, tuple[Grant, ...]]] = {}
+            for namespace in schema.schemas:
+                found[f"schema {namespace.name}"] = (
+                    f"SCHEMA {quote(namespace.name)}",
+                    namespace.grants,
+                )
+            for table in schema.tables:
+                found[f"table {table.qualified}"] = (
+                    f"TABLE {ident(table.schema, table.name)}",
+                    table.grants,
+                )
+            for seq in schema.sequences:
+                found[f"sequence {seq.schema}.{seq.name}"] = (
+                    f"SEQUENCE {ident(seq.schema, seq.name)}",
+                    seq.grants,
+                )
+            for function in schema.functions:
+                if function.kind in ("function", "procedure"):
+                    found[f"function {function.signature}"] = (
+                        f"{function.kind.upper()} {function_target(function)}",
+                        function.grants,
+                    )
+            types: list[EnumType | Domain | CompositeType] = [
+                *schema.enums,
+                *schema.domains,
+                *schema.composites,
+            ]
+            for udt in types:
+                found[f"type {udt.schema}.{udt.name}"] = (
+                    f"TYPE {ident(udt.schema, udt.name)}",
+                    udt.grants,
+                )
+            return found
+
+        before = pairs(source)
+        after = pairs(self.target)
+        for key, (target, grants) in sorted(after.items()):
+            old = (
+                set(before[key][1]) if key in before and not self._recreated(key) else defaults(key)
+            )
+            new = set(grants)
+            for grant in sorted(old - new, key=grant_order):
+                grantee = grant.grantee if grant.grantee == "PUBLIC" else quote(grant.grantee)
+                self.add(
+                    "grants",
+                    f"REVOKE {grant.privilege} ON {target} FROM {grantee}",
+                    "grant",
+                    key,
+                    "revoke",
+                )
+            for grant in sorted(new - old, key=grant_order):
+                self.add("grants", grant_sql(grant, target), "grant", key, "grant")
+
+    def _recreated(self, key: str) -> bool:
+        kind, _, name = key.partition(" ")
+        if kind == "table":
+            return name in self.recreated_views
+        if kind == "function":
+            return name in self.recreated_functions
+        return False
+
+    def _comments(self, source: Schema) -> None:
+        before = comment_targets(source)
+        after = comment_targets(self.target)
+        for key, (target, text) in sorted(after.items()):
+            old = before.get(key, (target, None))[1]
+            if (
+                key.startswith(("table ", "view "))
+                and key.partition(" ")[2] in self.recreated_views
+            ):
+                old = None
+            if text != old and text is not None:
+                self.add("comments", comment_sql(target, text)[0], "comment", key, "comment")
+            elif text is None and old is not None:
+                self.add("comments", f"COMMENT ON {target} IS NULL", "comment", key, "comment")
+
+    def _owners(self, source: Schema) -> None:
+        old_tables = by_key(source.tables)
+        for table in self.target.tables:
+            before = old_tables.get(table.qualified)
+            if table.owner and (before is None or before.owner != table.owner):
+                self.add(
+                    "owners",
+                    f"ALTER {table_kind(table)} {ident(table.schema, table.name)} "
+                    f"OWNER TO {quote(table.owner)}",
+                    "table",
+                    table.qualified,
+                    "alter",
+                )
+        old_functions = by_key(source.functions)
+        for function in self.target.functions:
+            before_f = old_functions.get(function.signature)
+            if function.owner and (before_f is None or before_f.owner != function.owner):
+                self.add(
+                    "owners",
+                    f"ALTER {routine(function)} {function_target(function)} "
+                    f"OWNER TO {quote(function.owner)}",
+                    "function",
+                    function.signature,
+                    "alter",
+                )

@@ -1,0 +1,80 @@
+"""The steps of a diff as they are made, and the phases they run in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pgshift.schema import (
+    Schema,
+)
+
+# The phases, in the order their steps run.
+PHASES = (
+    "drop dependents",  # views, triggers, policies, keys, indexes and defaults being replaced
+    "drop",  # columns, tables, functions, sequences
+    "drop types",  # enums, domains, composite types
+    "drop schemas",  # extensions, then schemas
+    "schemas",
+    "extensions",
+    "create types",  # enums, domains, composite types, sequences
+    "functions",  # functions that need no table
+    "tables",  # renames, new tables, columns
+    "keys",  # primary keys, unique, check and exclusion constraints
+    "foreign keys",
+    "indexes",
+    "late functions",  # functions that take or return a table's rows
+    "views",
+    "triggers",  # and row security and policies
+    "cleanup",  # the old type of a recreated enum
+    "grants",
+    "comments",
+    "owners",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One statement of the change, and what it does."""
+
+    sql: str
+    kind: str  # "table", "column", "index", ...
+    name: str  # qualified
+    action: str  # "create", "drop", "alter", "rename", "replace", "grant", "revoke", "comment"
+    phase: str
+    destructive: bool = False  # loses data (a table, a column, a schema, enum labels)
+    transactional: bool = True  # False: must run outside a transaction block
+
+
+@dataclass
+class Steps:
+    """The state of one diff: the two models, what is renamed or recreated, the steps."""
+
+    source: Schema
+    target: Schema
+    renames: bool
+    owners: bool
+    steps: list[Step] = field(default_factory=list)
+    # what is dropped and created again (views, functions): never altered in between
+    recreated_views: set[str] = field(default_factory=set)
+    recreated_functions: set[str] = field(default_factory=set)
+    # table renames old -> new, column renames (table, old) -> new
+    table_renames: dict[str, str] = field(default_factory=dict)
+    column_renames: dict[tuple[str, str], str] = field(default_factory=dict)
+    sequence_renames: dict[str, str] = field(default_factory=dict)
+    # tables whose columns change type in place (an enum recreated): their views go too
+    retyped_tables: set[str] = field(default_factory=set)
+
+    def add(
+        self,
+        phase: str,
+        sql: str,
+        kind: str,
+        name: str,
+        action: str,
+        *,
+        destructive: bool = False,
+        transactional: bool = True,
+    ) -> None:
+        self.steps.append(
+            Step(sql, kind, name, action, phase, destructive, transactional),
+        )

@@ -1,0 +1,190 @@
+"""``pgshift diff``: the SQL from one schema to another, each read from wherever it is.
+
+A *source* is one of: a database URL (read as it is, never written), a
+migrations directory (every file applied, in order, on a scratch database), a
+schema SQL file (loaded into a scratch database), or ``empty`` (a new database).
+Scratch databases live on the project's server (``DATABASE_URL``, else the
+embedded one) and are dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pgshift.api import EventHandler, _emit, _settings
+from pgshift.config import Settings
+from pgshift.connection import connect, describe
+from pgshift.diffsql import DiffScript, diff_script
+from pgshift.errors import ConfigError, MigrationError, PgshiftError
+from pgshift.events import Event
+from pgshift.schema import Schema
+
+EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a schema comes from."""
+
+    kind: str  # "database", "migrations", "file", "empty"
+    where: str  # the URL (shown without password), the path, or "empty"
+    value: str  # what to read: the URL or the path
+
+    @property
+    def label(self) -> str:
+        """How reports name it."""
+        return {
+            "database": f"database {self.where}",
+            "migrations": f"the migrations in {self.where}",
+            "file": f"schema file {self.where}",
+            "empty": "an empty database",
+        }[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """The script from one source's schema to the other's."""
+
+    source: Source
+    target: Source
+    script: DiffScript
+    notes: tuple[str, ...] = ()
+
+    @property
+    def different(self) -> bool:
+        """Whether the two schemas differ."""
+        return not self.script.empty
+
+
+def parse_source(text: str) -> Source:
+    """Tell a URL from a directory, a ``.sql`` file and ``empty``."""
+    if text == EMPTY:
+        return Source("empty", EMPTY, EMPTY)
+    if "://" in text or ("=" in text and not Path(text).exists()):
+        return Source("database", describe(text), text)
+    path = Path(text)
+    if path.is_dir():
+        return Source("migrations", str(path), str(path))
+    if path.suffix.lower() == ".sql" and path.is_file():
+        return Source("file", str(path), str(path))
+    if path.suffix.lower() == ".sql":
+        raise ConfigError(
+            f"{text}: no such schema file.",
+            "Give the path of a .sql file, a migrations directory, a database URL or 'empty'.",
+        )
+    raise ConfigError(
+        f"{text}: not a database URL, a migrations directory, a .sql file or 'empty'.",
+        "Examples: postgresql://app@localhost/app, migrations/, schema.sql, empty.",
+    )
+
+
+def load_sql_file(conn: Any, path: Path) -> None:
+    """Run a schema file's statements in one transaction; ``file:line`` on failure."""
+    import psycopg
+
+    from pgshift.sections import Section
+    from pgshift.statements import split
+
+    text = path.read_text(encoding="utf-8")
+    statements = split(Section(text, path))
+    with conn.transaction():
+        for statement in statements:
+            try:
+                conn.execute(statement.sql, prepare=False)
+            except psycopg.Error as exc:
+                diag = getattr(exc, "diag", None)
+                message = (getattr(diag, "message_primary", None) or str(exc)).strip()
+                raise MigrationError(
+                    f"{path}:{statement.line}: {message}\n    "
+                    + "\n    ".join(statement.sql.splitlines()[:6]),
+                    "The schema file must build its schema in an empty database, in order "
+                    "(a type before the table using it). Fix it and run again; nothing was "
+                    "changed anywhere but in a scratch database.",
+                    path=path,
+                    line=statement.line,
+                    statement=statement.sql,
+                    sqlstate=getattr(exc, "sqlstate", None),
+                ) from exc
+
+
+def read_schema(
+    source: Source,
+    settings: Settings,
+    on_note: Callable[[str], None] | None = None,
+) -> Schema:
+    """The model of ``source``'s schema (pgshift's own schema left out)."""
+    from pgshift.introspect import inspect
+
+    if source.kind == "database":
+        with contextlib.closing(
+            connect(
+                source.value,
+                source="argument",
+                connect_timeout=settings.connect_timeout,
+                application_name=settings.application_name,
+            )
+        ) as conn:
+            return inspect(conn, exclude=(settings.schema,))
+    with _scratch(settings, on_note) as url:
+        if source.kind == "migrations":
+            from dataclasses import replace
+
+            from pgshift.discovery import discover
+            from pgshift.replay import replaying
+
+            folder = replace(settings, migrations_dir=Path(source.value))
+            with replaying(folder, url) as replay:
+                for migration in discover(folder.migrations_dir):
+                    replay.up(migration)
+                return replay.schema()
+        with contextlib.closing(connect(url, source="argument")) as conn:
+            if source.kind == "file":
+                load_sql_file(conn, Path(source.value))
+            return inspect(conn, exclude=(settings.schema,))
+
+
+@contextlib.contextmanager
+def _scratch(settings: Settings, on_note: Callable[[str], None] | None) -> Iterator[str]:
+    from pgshift.scratch import scratch_database
+
+    with scratch_database(settings, on_note) as url:
+        yield url
+
+
+def diff(
+    from_source: str,
+    to_source: str,
+    *,
+    settings: Settings | None = None,
+    url: str | None = None,
+    allow_destructive: bool = False,
+    renames: bool = True,
+    on_event: EventHandler | None = None,
+) -> DiffResult:
+    """The SQL that takes ``from_source``'s schema to ``to_source``'s.
+
+    Each is a database URL, a migrations directory, a ``.sql`` schema file or
+    ``empty``. Raises :class:`~pgshift.diffsql.DestructiveChange` when the script
+    would destroy data, unless ``allow_destructive``.
+    """
+    settings = _settings(settings, url, None)
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        if text not in notes:
+            notes.append(text)
+            _emit(on_event, Event("note", text))
+
+    source, target = parse_source(from_source), parse_source(to_source)
+    before = read_schema(source, settings, note)
+    after = read_schema(target, settings, note)
+    try:
+        script = diff_script(before, after, allow_destructive=allow_destructive, renames=renames)
+    except PgshiftError as exc:
+        exc.message = f"from {source.label} to {target.label}: {exc.message}"
+        raise
+    return DiffResult(source, target, script, tuple(notes))

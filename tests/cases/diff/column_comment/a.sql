@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, email text);
+COMMENT ON COLUMN t.email IS 'old note';

@@ -1,0 +1,1 @@
+CREATE TABLE lines (id integer, price numeric NOT NULL, qty integer NOT NULL);

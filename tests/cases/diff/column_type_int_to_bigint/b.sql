@@ -1,0 +1,1 @@
+CREATE TABLE counters (id integer PRIMARY KEY, hits bigint DEFAULT 0 NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE codes (code varchar(10) NOT NULL);

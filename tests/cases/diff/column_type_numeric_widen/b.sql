@@ -1,0 +1,1 @@
+CREATE TABLE prices (amount numeric(12,4));

@@ -1,0 +1,1 @@
+CREATE TABLE logins (at timestamp without time zone DEFAULT now() NOT NULL);

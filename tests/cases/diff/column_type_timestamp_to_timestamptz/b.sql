@@ -1,0 +1,1 @@
+CREATE TABLE logins (at timestamp with time zone DEFAULT now() NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE codes (code varchar(50) NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE flags (id integer, state text DEFAULT 'no' NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE flags (id integer, state boolean DEFAULT false NOT NULL);

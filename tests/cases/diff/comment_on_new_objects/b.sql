@@ -1,0 +1,15 @@
+CREATE TABLE t (id integer CONSTRAINT t_pk PRIMARY KEY, n integer CONSTRAINT n_pos CHECK (n > 0));
+CREATE INDEX t_n_idx ON t (n);
+CREATE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;
+CREATE TYPE e AS ENUM ('x');
+CREATE SEQUENCE s;
+COMMENT ON TABLE t IS 'table';
+COMMENT ON COLUMN t.n IS 'column';
+COMMENT ON CONSTRAINT n_pos ON t IS 'constraint';
+COMMENT ON CONSTRAINT t_pk ON t IS 'primary key';
+COMMENT ON INDEX t_n_idx IS 'index';
+COMMENT ON VIEW v IS 'view';
+COMMENT ON FUNCTION f(integer) IS 'function';
+COMMENT ON TYPE e IS 'type';
+COMMENT ON SEQUENCE s IS 'sequence';

@@ -1,0 +1,2 @@
+CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS $$ SELECT 1::bigint $$;
+COMMENT ON FUNCTION f() IS 'one';

@@ -1,0 +1,3 @@
+CREATE TABLE t (id integer);
+COMMENT ON TABLE t IS 'old';
+COMMENT ON COLUMN t.id IS 'key';

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer);
+CREATE TYPE address AS (street text, city text, zip varchar(10));

@@ -1,0 +1,1 @@
+CREATE TABLE bookings (room integer NOT NULL, during tstzrange NOT NULL);

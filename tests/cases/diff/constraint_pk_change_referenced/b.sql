@@ -1,0 +1,3 @@
+CREATE TABLE parent (id integer NOT NULL, code text NOT NULL, CONSTRAINT parent_pkey PRIMARY KEY (id) DEFERRABLE);
+ALTER TABLE parent ADD CONSTRAINT parent_id_key UNIQUE (id);
+CREATE TABLE child (id integer, parent_id integer REFERENCES parent (id));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id integer, code text, CONSTRAINT t_code_key UNIQUE (code));

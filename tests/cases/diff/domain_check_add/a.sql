@@ -1,0 +1,2 @@
+CREATE DOMAIN qty AS integer;
+CREATE TABLE stock (item text, n qty);

@@ -1,0 +1,1 @@
+CREATE DOMAIN qty AS integer CHECK (VALUE < 1000);

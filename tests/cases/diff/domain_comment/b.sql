@@ -1,0 +1,2 @@
+CREATE DOMAIN qty AS integer;
+COMMENT ON DOMAIN qty IS 'a count of things';

@@ -1,0 +1,2 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE people (id integer, mood mood DEFAULT 'ok' NOT NULL, history mood[]);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer);
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');

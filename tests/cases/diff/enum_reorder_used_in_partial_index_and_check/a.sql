@@ -1,0 +1,3 @@
+CREATE TYPE prio AS ENUM ('high', 'low', 'mid');
+CREATE TABLE tasks (id integer, prio prio NOT NULL, CONSTRAINT tasks_not_low CHECK (prio <> 'low'));
+CREATE INDEX tasks_high_idx ON tasks (id) WHERE prio = 'high';

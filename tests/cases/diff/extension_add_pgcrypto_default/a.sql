@@ -1,0 +1,1 @@
+CREATE TABLE tokens (id integer PRIMARY KEY, secret text);

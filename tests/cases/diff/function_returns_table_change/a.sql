@@ -1,0 +1,3 @@
+CREATE TABLE users (id integer, name text, email text);
+CREATE FUNCTION find_users(pattern text) RETURNS TABLE (id integer, name text)
+    LANGUAGE sql STABLE AS $$ SELECT id, name FROM users WHERE name LIKE pattern $$;

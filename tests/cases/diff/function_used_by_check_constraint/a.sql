@@ -1,0 +1,2 @@
+CREATE FUNCTION is_slug(s text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT s ~ '^[a-z0-9-]+$' $$;
+CREATE TABLE pages (id integer, slug text CONSTRAINT pages_slug_check CHECK (is_slug(slug)));

@@ -1,0 +1,1 @@
+CREATE FUNCTION secret() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, secret text);
+CREATE VIEW t_public AS SELECT id FROM t;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id integer, secret text);
+CREATE VIEW t_public AS SELECT id FROM t;
+GRANT SELECT ON t_public TO PUBLIC;

@@ -1,0 +1,2 @@
+CREATE TABLE scratch (id integer);
+GRANT ALL ON scratch TO PUBLIC;

@@ -1,0 +1,2 @@
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE DOMAIN qty AS integer;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, token text);
+CREATE INDEX t_token_idx ON t USING hash (token);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, status text, due date);
+CREATE INDEX t_due_idx ON t (due) WHERE status IN ('open', 'late');

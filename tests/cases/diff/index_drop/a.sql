@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, name text);
+CREATE INDEX t_name_idx ON t (name);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, a text, b text, c integer);
+CREATE INDEX t_a_idx ON t (a) INCLUDE (b, c);

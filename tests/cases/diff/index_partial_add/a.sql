@@ -1,0 +1,1 @@
+CREATE TABLE jobs (id integer, state text, run_at timestamptz);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, name text);
+CREATE INDEX idx_1 ON t (name);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer, email text);
+CREATE INDEX t_email_idx ON t (email);

@@ -1,0 +1,4 @@
+CREATE TABLE notes (id integer PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, body text, public boolean DEFAULT false NOT NULL);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_notes ON notes FOR ALL TO PUBLIC USING (owner_name = current_user) WITH CHECK (owner_name = current_user);
+CREATE POLICY read_public ON notes FOR SELECT USING (public);

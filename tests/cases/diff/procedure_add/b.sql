@@ -1,0 +1,6 @@
+CREATE TABLE log (msg text);
+CREATE PROCEDURE write_log(m text) LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO log (msg) VALUES (m);
+END
+$$;

@@ -1,0 +1,2 @@
+CREATE PROCEDURE noop() LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE TABLE t (id integer);

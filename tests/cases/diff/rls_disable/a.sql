@@ -1,0 +1,4 @@
+CREATE TABLE notes (id integer PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, body text, public boolean DEFAULT false NOT NULL);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY own ON notes USING (owner_name = current_user);

@@ -1,0 +1,2 @@
+CREATE SCHEMA reports;
+COMMENT ON SCHEMA reports IS 'read-only reporting objects';

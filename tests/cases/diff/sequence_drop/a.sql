@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer);
+CREATE SEQUENCE invoice_no START 1000;

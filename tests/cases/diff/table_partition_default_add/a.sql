@@ -1,0 +1,2 @@
+CREATE TABLE logs (id bigint NOT NULL, level integer NOT NULL) PARTITION BY LIST (level);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);

@@ -1,0 +1,3 @@
+CREATE TABLE logs (id bigint NOT NULL, level integer NOT NULL) PARTITION BY LIST (level);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);
+CREATE TABLE logs_other PARTITION OF logs DEFAULT;

@@ -1,0 +1,1 @@
+CREATE TABLE customer (name text, email text NOT NULL, born date);

@@ -1,0 +1,1 @@
+CREATE TABLE client (name text, email text NOT NULL, born date);

@@ -1,0 +1,1 @@
+CREATE UNLOGGED TABLE staging (id bigint, payload text);

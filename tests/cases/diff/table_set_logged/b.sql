@@ -1,0 +1,1 @@
+CREATE TABLE staging (id bigint, payload text);

@@ -1,0 +1,1 @@
+CREATE TABLE cache (key text PRIMARY KEY, value jsonb);

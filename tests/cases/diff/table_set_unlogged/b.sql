@@ -1,0 +1,1 @@
+CREATE UNLOGGED TABLE cache (key text PRIMARY KEY, value jsonb);

@@ -1,0 +1,7 @@
+CREATE TABLE docs (id integer PRIMARY KEY, body text, updated_at timestamptz);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;

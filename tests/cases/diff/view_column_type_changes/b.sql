@@ -1,0 +1,2 @@
+CREATE TABLE orders (id integer PRIMARY KEY, customer text NOT NULL, amount numeric(14,2) NOT NULL, placed_at date NOT NULL);
+CREATE VIEW order_amounts AS SELECT id, amount FROM orders;

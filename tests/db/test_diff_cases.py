@@ -1,0 +1,80 @@
+"""The diff engine on golden cases: ``tests/cases/diff/<case>/a.sql`` and ``b.sql``.
+
+For each case, a and b are loaded into two databases; the script that takes a's
+model to b's is applied to a; a's model must then equal b's. A case whose folder
+holds ``expect.txt`` also checks that each of its lines appears in the script (a
+rename must be a rename), and ``refused.txt`` that the diff is refused without
+``allow_destructive``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgshift.diff import compare
+from pgshift.diffsql import DestructiveChange, diff_script
+from pgshift.introspect import inspect
+from pgshift.schema import Schema
+from tests.conftest import ROOT
+
+CASES = ROOT / "tests" / "cases" / "diff"
+
+
+def _load(url: str, path: Path) -> None:
+    text = path.read_text()
+    if not text.strip():
+        return
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(text.encode())
+
+
+def _model(url: str) -> Schema:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return inspect(conn)
+
+
+def _cases() -> list[str]:
+    return sorted(p.name for p in CASES.iterdir() if (p / "a.sql").exists())
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_the_script_takes_a_to_b(case: str, new_db: Callable[[], str]) -> None:
+    folder = CASES / case
+    a, b = new_db(), new_db()
+    _load(a, folder / "a.sql")
+    _load(b, folder / "b.sql")
+    source, target = _model(a), _model(b)
+    assert compare(target, source), "a and b must differ"
+    refused = folder / "refused.txt"
+    if refused.exists():
+        with pytest.raises(DestructiveChange) as stopped:
+            diff_script(source, target)
+        for line in refused.read_text().splitlines():
+            if line.strip():
+                assert line.strip() in stopped.value.message, stopped.value.message
+    script = diff_script(source, target, allow_destructive=True)
+    expect = folder / "expect.txt"
+    if expect.exists():
+        for line in expect.read_text().splitlines():
+            if line.strip():
+                assert line.strip() in script.sql, script.sql
+    with psycopg.connect(a, autocommit=True) as conn:
+        for step in script.steps:
+            try:
+                conn.execute(step.sql.encode())
+            except psycopg.Error as exc:
+                pytest.fail(f"{case}: {step.sql}\n-> {exc}\n\nwhole script:\n{script.sql}")
+    left = compare(target, _model(a))
+    assert left == (), "\n".join(d.describe("b", "a after the script") for d in left) + (
+        f"\n\nscript:\n{script.sql}"
+    )
+    # and the script is complete: nothing more to do
+    assert diff_script(_model(a), target, allow_destructive=True).empty
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(_cases()) >= 60
