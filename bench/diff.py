@@ -48,7 +48,11 @@ def schema_sql(tables: int, seed: int = 7) -> str:
         columns = ["id bigint PRIMARY KEY"]
         for c in range(rng.randint(4, 7)):
             kind = rng.choice(TYPES)
-            null = " NOT NULL DEFAULT 0" if kind in ("integer", "bigint") and rng.random() < 0.3 else ""
+            null = (
+                " NOT NULL DEFAULT 0"
+                if kind in ("integer", "bigint") and rng.random() < 0.3
+                else ""
+            )
             columns.append(f"c{c} {kind}{null}")
         if t > 1 and rng.random() < 0.3:
             columns.append(f"parent_id bigint REFERENCES t{rng.randint(1, t - 1)} (id)")
@@ -96,7 +100,9 @@ def changes(tables: int, seed: int = 11) -> list[str]:
 
 def create(admin: str, name: str, script: str) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = make_conninfo(admin, dbname=name)
     with psycopg.connect(url, autocommit=True) as conn:
@@ -165,7 +171,10 @@ def main() -> None:
             figures["pgshift diff (command)"].append(seconds)
             scripts["pgshift"] = out
             started = time.perf_counter()
-            with psycopg.connect(a, autocommit=True) as ca, psycopg.connect(b, autocommit=True) as cb:
+            with (
+                psycopg.connect(a, autocommit=True) as ca,
+                psycopg.connect(b, autocommit=True) as cb,
+            ):
                 script = diff_script(inspect(ca), inspect(cb), allow_destructive=True)
             figures["pgshift, in process"].append(time.perf_counter() - started)
             if migra:
@@ -176,7 +185,11 @@ def main() -> None:
         medians = {k: statistics.median(v) for k, v in figures.items()}
         floor = medians.get("migra --unsafe (command)")
         for label, median in medians.items():
-            ratio = f"{floor / median:>6.2f}× faster than migra" if floor and "migra" not in label else ""
+            ratio = (
+                f"{floor / median:>6.2f}× faster than migra"
+                if floor and "migra" not in label
+                else ""
+            )
             print(f"{label:28} {median * 1000:>8.0f} ms  {ratio}")
         print(f"pgshift's script ({len(script.steps)} steps) applied to A makes B: "
               + applied_right(args.url, base, scripts["pgshift"], b))  # fmt: skip

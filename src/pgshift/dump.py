@@ -242,7 +242,9 @@ def render(schema: Schema) -> str:
             continue
         for index in table.indexes:
             if index.constraint is None:
-                out.append(index.definition + ";")
+                # ON ONLY (how the catalog prints a partitioned table's index) would leave
+                # the partitions without it and the index INVALID
+                out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
     out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
     for view in views_in_order(schema):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"

@@ -100,7 +100,7 @@ def _read(cur: Cursor, schema: str, name: str, columns: frozenset[str]) -> Forei
     table = sql.Identifier(schema, name)
     where = f"{schema}.{name}"
     if name == FLYWAY:
-        return _read_flyway(cur, table, where) if _FLYWAY_COLUMNS <= columns else None
+        return _read_flyway(cur, table, where) if columns >= _FLYWAY_COLUMNS else None
     if name == ALEMBIC:
         if "version_num" not in columns:
             return None

@@ -16,7 +16,9 @@ class Builder(RenameSteps, TypeSteps, RelationSteps, RoutineSteps):
         if self.renames:
             self._find_renames()
         source = self._renamed(self.source)
+        self.current = source
         self._enums(source)
+        self._plan_routines(source)
         self._views(source)
         self._functions(source)
         self._tables(source)

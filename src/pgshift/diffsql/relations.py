@@ -9,11 +9,14 @@ from pgshift.diffsql.shapes import (
     constraint_changed,
     constraint_shape,
     index_named,
+    index_sql,
+    mentions,
     named,
     narrows,
     policy_changed,
     policy_sql,
     table_kind,
+    uses_column,
     views_in_order,
 )
 from pgshift.diffsql.steps import Steps
@@ -21,6 +24,7 @@ from pgshift.dump import (
     column_sql,
     create_table_sql,
     ident,
+    literal,
     quote,
 )
 from pgshift.schema import (
@@ -41,8 +45,10 @@ class RelationSteps(Steps):
         drop = set(old.keys() - new.keys())
         for key in old.keys() & new.keys():
             a, b = old[key], new[key]
-            if (a.kind, a.definition) != (b.kind, b.definition) or any(
-                d in changed_tables for d in a.depends_on
+            if (
+                (a.kind, a.definition) != (b.kind, b.definition)
+                or any(d in changed_tables for d in a.depends_on)
+                or mentions(a.definition, self.dropped_routines)
             ):
                 drop.add(key)
         # a view reading a view that is dropped goes too
@@ -74,14 +80,6 @@ class RelationSteps(Steps):
                     view.qualified,
                     "create",
                 )
-                for index in view.indexes:
-                    self.add(
-                        "views",
-                        index.definition,
-                        "index",
-                        f"{view.qualified}.{index.name}",
-                        "create",
-                    )
                 self._table_extras(None, view)
             else:
                 self._table_extras(old[view.qualified], view)
@@ -157,6 +155,10 @@ class RelationSteps(Steps):
                     key,
                     "alter",
                 )
+        if after.partition_of:
+            # a partition's columns are its parent's
+            self._table_extras(before, after)
+            return
         old_columns = named(before.columns)
         new_columns = named(after.columns)
         for column in after.columns:
@@ -179,8 +181,15 @@ class RelationSteps(Steps):
                     destructive=column.generated is None,
                 )
         for column in after.columns:
-            if column.name in old_columns and old_columns[column.name] != column:
-                self._column(after, old_columns[column.name], column)
+            reset = (key, column.name) in self.reset_defaults
+            if column.name in old_columns and (old_columns[column.name] != column or reset):
+                was = old_columns[column.name]
+                if (was.type, was.collation) != (column.type, column.collation):
+                    # a policy over a column whose type changes must go and come back
+                    for policy in before.policies:
+                        if uses_column(f"{policy.using} {policy.check}", column.name):
+                            self.forced.add(("policy", f"{key}.{policy.name}"))
+                self._column(after, was, column)
         self._table_extras(before, after)
 
     def _column(self, table: Table, before: Column, after: Column) -> None:
@@ -209,8 +218,9 @@ class RelationSteps(Steps):
         gains_identity = bool(after.identity and not before.identity)
         # the old default goes first: it may use a function or sequence that is dropped,
         # or not fit the new type; the new one is set once the column is ready
+        reset = (table.qualified, after.name) in self.reset_defaults
         old_default_goes = before.default is not None and (
-            before.default != after.default or retype or gains_identity
+            before.default != after.default or retype or gains_identity or reset
         )
         if old_default_goes:
             self.add("drop dependents", f"{alter} DROP DEFAULT", "column", key, "alter")
@@ -231,12 +241,34 @@ class RelationSteps(Steps):
                 verb = "DROP IDENTITY"
             else:
                 verb = f"ADD GENERATED {(after.identity or '').upper()} AS IDENTITY"
+            serial = self._serial_sequence(table, before) if gains_identity else None
+            if serial is not None:
+                # serial to identity: the identity's own sequence takes the serial's place
+                self.add("drop", f"DROP SEQUENCE {serial}", "sequence", key, "drop")
             self.add("tables", f"{alter} {verb}", "column", key, "alter")
+            if serial is not None:
+                column = quote(after.name)
+                self.add(
+                    "tables",
+                    f"SELECT setval(pg_get_serial_sequence({literal(name)}, "
+                    f"{literal(after.name)}), coalesce(max({column}), 0) + 1, false) FROM {name}",
+                    "column",
+                    key,
+                    "alter",
+                )
         if after.default is not None and (after.default != before.default or old_default_goes):
             self.add("tables", f"{alter} SET DEFAULT {after.default}", "column", key, "alter")
         if before.nullable != after.nullable:
             verb = "DROP NOT NULL" if after.nullable else "SET NOT NULL"
             self.add("tables", f"{alter} {verb}", "column", key, "alter")
+
+    def _serial_sequence(self, table: Table, column: Column) -> str | None:
+        """The sequence a serial column owns, as SQL, if it has one."""
+        owner = f"{table.qualified}.{column.name}"
+        for seq in self.current.sequences if self.current else ():
+            if seq.owned_by == owner:
+                return ident(seq.schema, seq.name)
+        return None
 
     def _table_extras(self, before: Table | None, after: Table) -> None:
         """Constraints, indexes, triggers, row security and policies of one relation."""
@@ -244,59 +276,20 @@ class RelationSteps(Steps):
         key = after.qualified
         if before is not None and after.kind not in ("view", "materialized view"):
             before = self._rename_objects(before, after)
-        old_constraints = named(before.constraints) if before else {}
-        new_constraints = named(after.constraints)
         if not after.partition_of:
-            for c in before.constraints if before else ():
-                twin = new_constraints.get(c.name)
-                if twin is None or constraint_changed(c, twin):
-                    self._drop_constraint(after, c)
-            for c in after.constraints:
-                twin = old_constraints.get(c.name)
-                if twin is None or constraint_changed(twin, c):
-                    valid = "" if c.valid or c.definition.endswith("NOT VALID") else " NOT VALID"
-                    self.add(
-                        "foreign keys" if c.kind == "foreign key" else "keys",
-                        f"ALTER TABLE {name} ADD CONSTRAINT {quote(c.name)} {c.definition}{valid}",
-                        "constraint",
-                        f"{key}.{c.name}",
-                        "create",
-                    )
-                elif twin.valid != c.valid and c.valid:
-                    self.add(
-                        "foreign keys",
-                        f"ALTER TABLE {name} VALIDATE CONSTRAINT {quote(c.name)}",
-                        "constraint",
-                        f"{key}.{c.name}",
-                        "alter",
-                    )
-        if after.kind not in ("view", "materialized view") and not after.partition_of:
-            old_indexes = named(before.indexes) if before else {}
-            new_indexes = named(after.indexes)
-            for index in before.indexes if before else ():
-                twin = new_indexes.get(index.name)
-                if index.constraint is None and (
-                    twin is None or twin.definition != index.definition
-                ):
-                    self.add(
-                        "drop dependents",
-                        f"DROP INDEX {ident(after.schema, index.name)}",
-                        "index",
-                        f"{key}.{index.name}",
-                        "drop",
-                    )
-            for index in after.indexes:
-                twin = old_indexes.get(index.name)
-                if index.constraint is None and (
-                    twin is None or twin.definition != index.definition
-                ):
-                    self.add("indexes", index.definition, "index", f"{key}.{index.name}", "create")
-        old_triggers = named(before.triggers) if before else {}
-        new_triggers = named(after.triggers)
+            self._constraints(before, after)
+        if after.kind != "view" and not after.partition_of:
+            self._indexes(before, after)
         recreated = key in self.recreated_views
-        for trigger in before.triggers if before else ():
+        old_triggers = named(before.triggers) if before and not recreated else {}
+        new_triggers = named(after.triggers)
+        for trigger in before.triggers if before and not recreated else ():
             twin = new_triggers.get(trigger.name)
-            if twin is None or twin.definition != trigger.definition:
+            if (
+                twin is None
+                or twin.definition != trigger.definition
+                or self._forced("trigger", key, trigger.name)
+            ):
                 self.add(
                     "drop dependents",
                     f"DROP TRIGGER {quote(trigger.name)} ON {name}",
@@ -305,8 +298,12 @@ class RelationSteps(Steps):
                     "drop",
                 )
         for trigger in after.triggers:
-            twin = None if recreated else old_triggers.get(trigger.name)
-            if twin is None or twin.definition != trigger.definition:
+            twin = old_triggers.get(trigger.name)
+            if (
+                twin is None
+                or twin.definition != trigger.definition
+                or self._forced("trigger", key, trigger.name)
+            ):
                 self.add(
                     "triggers", trigger.definition, "trigger", f"{key}.{trigger.name}", "create"
                 )
@@ -344,9 +341,13 @@ class RelationSteps(Steps):
             )
         old_policies = named(before.policies) if before and not recreated else {}
         new_policies = named(after.policies)
-        for policy in before.policies if before else ():
+        for policy in before.policies if before and not recreated else ():
             twin = new_policies.get(policy.name)
-            if twin is None or policy_changed(policy, twin):
+            if (
+                twin is None
+                or policy_changed(policy, twin)
+                or self._forced("policy", key, policy.name)
+            ):
                 self.add(
                     "drop dependents",
                     f"DROP POLICY {quote(policy.name)} ON {name}",
@@ -356,13 +357,98 @@ class RelationSteps(Steps):
                 )
         for policy in after.policies:
             twin = old_policies.get(policy.name)
-            if twin is None or policy_changed(twin, policy):
+            if (
+                twin is None
+                or policy_changed(twin, policy)
+                or self._forced("policy", key, policy.name)
+            ):
                 self.add(
                     "triggers",
                     policy_sql(policy, name),
                     "policy",
                     f"{key}.{policy.name}",
                     "create",
+                )
+
+    def _forced(self, kind: str, table: str, name: str) -> bool:
+        return (kind, f"{table}.{name}") in self.forced
+
+    def _constraints(self, before: Table | None, after: Table) -> None:
+        key = after.qualified
+        old_constraints = named(before.constraints) if before else {}
+        new_constraints = named(after.constraints)
+        for c in before.constraints if before else ():
+            twin = new_constraints.get(c.name)
+            if (
+                twin is None
+                or constraint_changed(c, twin)
+                or self._forced("constraint", key, c.name)
+            ):
+                self._drop_constraint(after, c)
+        for c in after.constraints:
+            twin = old_constraints.get(c.name)
+            if (
+                twin is None
+                or constraint_changed(twin, c)
+                or self._forced("constraint", key, c.name)
+                or f"{key}.{c.name}" in self.dropped_constraints
+            ):
+                self._add_constraint(after, c)
+            elif twin.valid != c.valid and c.valid:
+                self.add(
+                    "foreign keys",
+                    f"ALTER TABLE {ident(after.schema, after.name)} "
+                    f"VALIDATE CONSTRAINT {quote(c.name)}",
+                    "constraint",
+                    f"{key}.{c.name}",
+                    "alter",
+                )
+
+    def _add_constraint(self, table: Table, c: Constraint) -> None:
+        key = f"{table.qualified}.{c.name}"
+        if key in self.added_constraints:
+            return
+        self.added_constraints.add(key)
+        valid = "" if c.valid or c.definition.endswith("NOT VALID") else " NOT VALID"
+        self.add(
+            "foreign keys" if c.kind == "foreign key" else "keys",
+            f"ALTER TABLE {ident(table.schema, table.name)} ADD CONSTRAINT {quote(c.name)} "
+            f"{c.definition}{valid}",
+            "constraint",
+            key,
+            "create",
+        )
+
+    def _indexes(self, before: Table | None, after: Table) -> None:
+        key = after.qualified
+        # a materialized view's indexes come once it exists again
+        phase = "views" if after.kind == "materialized view" else "indexes"
+        recreated = key in self.recreated_views
+        old_indexes = named(before.indexes) if before and not recreated else {}
+        new_indexes = named(after.indexes)
+        for index in before.indexes if before and not recreated else ():
+            twin = new_indexes.get(index.name)
+            if index.constraint is None and (
+                twin is None
+                or twin.definition != index.definition
+                or self._forced("index", key, index.name)
+            ):
+                self.add(
+                    "drop dependents",
+                    f"DROP INDEX {ident(after.schema, index.name)}",
+                    "index",
+                    f"{key}.{index.name}",
+                    "drop",
+                )
+        for index in after.indexes:
+            twin = old_indexes.get(index.name)
+            if index.constraint is None and (
+                twin is None
+                or twin.definition != index.definition
+                or self._forced("index", key, index.name)
+            ):
+                self.add(
+                    phase, index_sql(index.definition), "index", f"{key}.{index.name}", "create"
                 )
 
     def _rename_objects(self, before: Table, after: Table) -> Table:
@@ -431,6 +517,28 @@ class RelationSteps(Steps):
         return replace(before, constraints=constraints, indexes=tuple(indexes))
 
     def _drop_constraint(self, table: Table, c: Constraint) -> None:
+        key = f"{table.qualified}.{c.name}"
+        if key in self.dropped_constraints:
+            return
+        self.dropped_constraints.add(key)
+        if c.kind in ("primary key", "unique") and self.current is not None:
+            # foreign keys that point at its columns go first, and come back after
+            for other in self.current.tables:
+                for fk in other.constraints:
+                    if (
+                        fk.kind == "foreign key"
+                        and fk.references in (table.qualified, table.name)
+                        and set(fk.referenced_columns) == set(c.columns)
+                    ):
+                        self._drop_constraint(other, fk)
+                        wanted = self.target.table(other.qualified)
+                        again = (
+                            next((x for x in wanted.constraints if x.name == fk.name), None)
+                            if wanted
+                            else None
+                        )
+                        if wanted is not None and again is not None:
+                            self._add_constraint(wanted, again)
         self.add(
             "drop dependents",
             f"ALTER TABLE {ident(table.schema, table.name)} "

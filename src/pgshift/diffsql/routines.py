@@ -7,6 +7,7 @@ from pgshift.diffsql.shapes import (
     comment_targets,
     defaults,
     grant_order,
+    mentions,
     routine,
     table_kind,
 )
@@ -31,35 +32,69 @@ from pgshift.schema import (
 class RoutineSteps(Steps):
     """Functions, and the grants, comments and owners of every object."""
 
-    def _functions(self, source: Schema) -> None:
+    def _plan_routines(self, source: Schema) -> None:
+        """Which functions are dropped (and, if still wanted, created again): what uses
+        them (views, defaults, checks, indexes, triggers, policies) must go first."""
         old = by_key(source.functions)
         new = by_key(self.target.functions)
-        relations = {t.qualified for t in self.target.tables} | {t.name for t in self.target.tables}
         dropped = set(old.keys() - new.keys()) | (self.recreated_functions & old.keys())
         for key in old.keys() & new.keys():
             a, b = old[key], new[key]
             if a.definition != b.definition and (a.returns, a.kind) != (b.returns, b.kind):
                 dropped.add(key)  # CREATE OR REPLACE cannot change the result type
+        self.recreated_functions |= dropped & new.keys()
+        self.dropped_routines = {old[key].name for key in dropped}
+        self._routines_dropped = dropped
+        for table in source.tables:
+            for column in table.columns:
+                if mentions(column.default, self.dropped_routines):
+                    self.reset_defaults.add((table.qualified, column.name))
+            for c in table.constraints:
+                if mentions(c.definition, self.dropped_routines):
+                    self.forced.add(("constraint", f"{table.qualified}.{c.name}"))
+            for index in table.indexes:
+                if mentions(index.definition, self.dropped_routines):
+                    self.forced.add(("index", f"{table.qualified}.{index.name}"))
+            for trigger in table.triggers:
+                if mentions(trigger.definition, self.dropped_routines):
+                    self.forced.add(("trigger", f"{table.qualified}.{trigger.name}"))
+            for policy in table.policies:
+                if mentions(f"{policy.using} {policy.check}", self.dropped_routines):
+                    self.forced.add(("policy", f"{table.qualified}.{policy.name}"))
+
+    def _functions(self, source: Schema) -> None:
+        old = by_key(source.functions)
+        new = by_key(self.target.functions)
+        relations = {t.qualified for t in self.target.tables} | {t.name for t in self.target.tables}
+        dropped = self._routines_dropped
         for key in sorted(dropped):
             function = old[key]
             self.add(
-                "drop dependents" if key in new else "drop",
+                "drop routines",
                 f"DROP {routine(function)} {function_target(function)}",
                 "function",
                 key,
                 "drop",
             )
-        for key in sorted(new):
+        made = [
+            key
+            for key in sorted(new)
+            if key not in old or key in dropped or old[key].definition != new[key].definition
+        ]
+        if made:
+            # a body may read tables created further on: it is checked when called
+            self.add(
+                "functions", "SET check_function_bodies = false", "setting", "session", "alter"
+            )
+        for key in made:
             function = new[key]
-            if key in old and key not in dropped and old[key].definition == function.definition:
-                continue
             phase = "late functions" if needs_tables(function, relations) else "functions"
             self.add(
                 phase,
                 function.definition.strip(),
                 "function",
                 key,
-                "create" if key not in old else "replace",
+                "create" if key not in old or key in dropped else "replace",
             )
 
     def _grants(self, source: Schema) -> None:
@@ -118,22 +153,25 @@ class RoutineSteps(Steps):
                 self.add("grants", grant_sql(grant, target), "grant", key, "grant")
 
     def _recreated(self, key: str) -> bool:
+        """Whether the object ``kind name`` is dropped and created again by the steps,
+        losing its grants and comment (a column goes with its view)."""
         kind, _, name = key.partition(" ")
-        if kind == "table":
+        if kind in ("table", "view"):
             return name in self.recreated_views
         if kind == "function":
             return name in self.recreated_functions
-        return False
+        if kind == "column" and name.rpartition(".")[0] in self.recreated_views:
+            return True
+        dropped = {(s.kind, s.name) for s in self.steps if s.action == "drop"}
+        made = {(s.kind, s.name) for s in self.steps if s.action == "create"}
+        return (kind, name) in dropped and (kind, name) in made
 
     def _comments(self, source: Schema) -> None:
         before = comment_targets(source)
         after = comment_targets(self.target)
         for key, (target, text) in sorted(after.items()):
             old = before.get(key, (target, None))[1]
-            if (
-                key.startswith(("table ", "view "))
-                and key.partition(" ")[2] in self.recreated_views
-            ):
+            if self._recreated(key):
                 old = None
             if text != old and text is not None:
                 self.add("comments", comment_sql(target, text)[0], "comment", key, "comment")

@@ -331,3 +331,25 @@ def views_in_order(views: list[Table]) -> list[Table]:
     for name in sorted(by_name):
         visit(by_name[name], frozenset())
     return list(done.values())
+
+
+def mentions(text: str | None, names: set[str]) -> bool:
+    """Whether SQL ``text`` calls one of the functions ``names`` (bare names)."""
+    if not text or not names:
+        return False
+    return any(re.search(rf'(?<![\w$"]){re.escape(name)}\s*\(', text) for name in names)
+
+
+def uses_column(text: str | None, column: str) -> bool:
+    """Whether a definition (index, check, policy) names ``column``."""
+    if not text:
+        return False
+    return re.search(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])', text) is not None or (
+        f'"{column}"' in text
+    )
+
+
+def index_sql(definition: str) -> str:
+    """An index definition to run: a partitioned table's index (``ON ONLY``, as the
+    catalog prints it) is created on the partitions too."""
+    return definition.replace(" ON ONLY ", " ON ", 1)

@@ -11,9 +11,8 @@ from pgshift.schema import (
 # The phases, in the order their steps run.
 PHASES = (
     "drop dependents",  # views, triggers, policies, keys, indexes and defaults being replaced
-    "drop",  # columns, tables, functions, sequences
-    "drop types",  # enums, domains, composite types
-    "drop schemas",  # extensions, then schemas
+    "drop",  # columns, tables, sequences
+    "drop routines",  # functions, once nothing uses them
     "schemas",
     "extensions",
     "create types",  # enums, domains, composite types, sequences
@@ -23,9 +22,10 @@ PHASES = (
     "foreign keys",
     "indexes",
     "late functions",  # functions that take or return a table's rows
-    "views",
+    "views",  # and the indexes of materialized views
     "triggers",  # and row security and policies
-    "cleanup",  # the old type of a recreated enum
+    "drop types",  # enums, domains, composite types no column uses any more
+    "drop schemas",  # extensions, then schemas, once empty
     "grants",
     "comments",
     "owners",
@@ -63,6 +63,18 @@ class Steps:
     sequence_renames: dict[str, str] = field(default_factory=dict)
     # tables whose columns change type in place (an enum recreated): their views go too
     retyped_tables: set[str] = field(default_factory=set)
+    # functions dropped and created again, by name: what uses them goes and comes back
+    dropped_routines: set[str] = field(default_factory=set)
+    # objects to drop and create again although they did not change, as (kind, key)
+    forced: set[tuple[str, str]] = field(default_factory=set)
+    # columns whose default goes and comes back (it uses a function dropped and created)
+    reset_defaults: set[tuple[str, str]] = field(default_factory=set)
+    # constraints already dropped / added, by key, so dependents are not done twice
+    dropped_constraints: set[str] = field(default_factory=set)
+    added_constraints: set[str] = field(default_factory=set)
+    _routines_dropped: set[str] = field(default_factory=set)
+    # the source as renamed: what other tables' foreign keys point at
+    current: Schema | None = None
 
     def add(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pgshift.diffsql.shapes import (
     base_type,
@@ -13,6 +14,7 @@ from pgshift.diffsql.shapes import (
     identity,
     mentions_type,
     type_names,
+    uses_column,
 )
 from pgshift.diffsql.steps import Steps
 from pgshift.dump import (
@@ -25,6 +27,7 @@ from pgshift.schema import (
     EnumType,
     Schema,
 )
+from pgshift.schema import Sequence as SequenceObject
 
 
 class TypeSteps(Steps):
@@ -115,6 +118,16 @@ class TypeSteps(Steps):
                 if base not in names:
                     continue
                 array = column.type[len(base) :]
+                # what compares the column with a label goes, and comes back over the new type
+                for index in table.indexes:
+                    if index.constraint is None and uses_column(index.definition, column.name):
+                        self.forced.add(("index", f"{table.qualified}.{index.name}"))
+                for c in table.constraints:
+                    if c.kind in ("check", "exclusion") and uses_column(c.definition, column.name):
+                        self.forced.add(("constraint", f"{table.qualified}.{c.name}"))
+                for policy in table.policies:
+                    if uses_column(f"{policy.using} {policy.check}", column.name):
+                        self.forced.add(("policy", f"{table.qualified}.{policy.name}"))
                 target_type = ident(after.schema, after.name) + array
                 name = ident(table.schema, table.name)
                 if column.default is not None:
@@ -160,7 +173,7 @@ class TypeSteps(Steps):
             t.qualified for t in source.tables if any(base_type(c.type) in names for c in t.columns)
         )
         self.add(
-            "cleanup",
+            "drop types",
             f"DROP TYPE {ident(before.schema, old_name)}",
             "enum",
             key,
@@ -173,7 +186,9 @@ class TypeSteps(Steps):
         for key in sorted(new.keys() - old.keys()):
             seq = new[key]
             if seq.owned_by and identity(self.target, seq.owned_by):
-                continue  # made by its identity column
+                # made by its identity column, with the default options
+                self._sequence_options(_identity_default(seq), seq, "keys", key)
+                continue
             self.add(
                 "create types",
                 f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
@@ -206,28 +221,11 @@ class TypeSteps(Steps):
         for key in sorted(old.keys() & new.keys()):
             a, b = old[key], new[key]
             if b.owned_by and identity(self.target, b.owned_by):
-                continue  # the identity column's own: follows the column
-            parts = []
-            if a.type != b.type:
-                parts.append(f"AS {b.type}")
-            if a.increment != b.increment:
-                parts.append(f"INCREMENT {b.increment}")
-            if a.minimum != b.minimum:
-                parts.append(f"MINVALUE {b.minimum}")
-            if a.maximum != b.maximum:
-                parts.append(f"MAXVALUE {b.maximum}")
-            if a.start != b.start:
-                parts.append(f"START {b.start}")
-            if a.cycle != b.cycle:
-                parts.append("CYCLE" if b.cycle else "NO CYCLE")
-            if parts:
-                self.add(
-                    "create types",
-                    f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(parts)}",
-                    "sequence",
-                    key,
-                    "alter",
-                )
+                # the identity column's own: made again when the column gains identity
+                gains = not (a.owned_by and identity(source, a.owned_by))
+                self._sequence_options(_identity_default(b) if gains else a, b, "keys", key)
+                continue
+            self._sequence_options(a, b, "create types", key)
             if a.owned_by != b.owned_by:
                 owner = column_ref(b.owned_by) if b.owned_by else "NONE"
                 self.add(
@@ -237,6 +235,29 @@ class TypeSteps(Steps):
                     key,
                     "alter",
                 )
+
+    def _sequence_options(self, a: SequenceObject, b: SequenceObject, phase: str, key: str) -> None:
+        parts = []
+        if a.type != b.type:
+            parts.append(f"AS {b.type}")
+        if a.increment != b.increment:
+            parts.append(f"INCREMENT {b.increment}")
+        if a.minimum != b.minimum:
+            parts.append(f"MINVALUE {b.minimum}")
+        if a.maximum != b.maximum:
+            parts.append(f"MAXVALUE {b.maximum}")
+        if a.start != b.start:
+            parts.append(f"START {b.start}")
+        if a.cycle != b.cycle:
+            parts.append("CYCLE" if b.cycle else "NO CYCLE")
+        if parts:
+            self.add(
+                phase,
+                f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(parts)}",
+                "sequence",
+                key,
+                "alter",
+            )
 
     def _types(self, source: Schema) -> None:
         old_domains = by_key(source.domains)
@@ -377,3 +398,18 @@ class TypeSteps(Steps):
         table_name, _, column = owned_by.rpartition(".")
         table = self.target.table(table_name)
         return table is None or not any(c.name == column for c in table.columns)
+
+
+_TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
+
+
+def _identity_default(seq: SequenceObject) -> SequenceObject:
+    """The sequence a new identity column of ``seq``'s type makes."""
+    return replace(
+        seq,
+        start=1,
+        increment=1,
+        minimum=1,
+        maximum=_TYPE_MAX.get(seq.type, seq.maximum),
+        cycle=False,
+    )

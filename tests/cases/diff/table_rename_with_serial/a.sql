@@ -1,0 +1,1 @@
+CREATE TABLE customer (id serial NOT NULL, name text);

@@ -1,0 +1,1 @@
+CREATE TABLE client (id serial NOT NULL, name text);
