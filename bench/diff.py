@@ -21,12 +21,12 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse  # noqa: E402
-import importlib.util  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
@@ -35,6 +35,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 from pgshift.diff import compare  # noqa: E402
 from pgshift.diffsql import diff_script  # noqa: E402
 from pgshift.introspect import inspect  # noqa: E402
+from pgshift.schema import Schema  # noqa: E402
 
 TYPES = ("integer", "bigint", "text", "varchar(80)", "numeric(12,2)", "timestamptz", "boolean",
          "jsonb", "uuid", "date")  # fmt: skip
@@ -146,6 +147,22 @@ def applied_right(admin: str, base: str, script: str, target_url: str) -> str:
             conn.execute("DROP DATABASE IF EXISTS pgshift_bench_diff_copy WITH (FORCE)")
 
 
+def model(url: str) -> Schema:
+    """A database's model, read as ``pgshift diff`` reads it (two connections)."""
+    with (
+        psycopg.connect(url, autocommit=True) as conn,
+        psycopg.connect(url, autocommit=True) as helper,
+    ):
+        return inspect(conn, helper=helper)
+
+
+def models(a: str, b: str) -> tuple[Schema, Schema]:
+    """Both models, read at once."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        other = pool.submit(model, b)
+        return model(a), other.result()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -158,7 +175,8 @@ def main() -> None:
     a = create(args.url, "pgshift_bench_diff_a", base)
     b = create(args.url, "pgshift_bench_diff_b", base + "\n" + ";\n".join(edits) + ";")
     a_url, b_url = as_url(a), as_url(b)
-    migra = shutil.which("migra") if importlib.util.find_spec("migra") else None
+    beside = Path(sys.executable).parent / "migra"  # a venv's scripts, not always on PATH
+    migra = str(beside) if beside.exists() else shutil.which("migra")
     pgshift_cmd = [sys.executable, "-m", "pgshift", "diff", "--from", a_url, "--to", b_url,
                    "--allow-destructive"]  # fmt: skip
     figures: dict[str, list[float]] = {"pgshift diff (command)": [], "pgshift, in process": []}
@@ -171,11 +189,7 @@ def main() -> None:
             figures["pgshift diff (command)"].append(seconds)
             scripts["pgshift"] = out
             started = time.perf_counter()
-            with (
-                psycopg.connect(a, autocommit=True) as ca,
-                psycopg.connect(b, autocommit=True) as cb,
-            ):
-                script = diff_script(inspect(ca), inspect(cb), allow_destructive=True)
+            script = diff_script(*models(a, b), allow_destructive=True)
             figures["pgshift, in process"].append(time.perf_counter() - started)
             if migra:
                 seconds, out = timed([migra, "--unsafe", a_url, b_url])

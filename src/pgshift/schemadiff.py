@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,15 +121,18 @@ def read_schema(
     from pgshift.introspect import inspect
 
     if source.kind == "database":
-        with contextlib.closing(
-            connect(
+
+        def opened() -> Any:
+            return connect(
                 source.value,
                 source="argument",
                 connect_timeout=settings.connect_timeout,
                 application_name=settings.application_name,
             )
-        ) as conn:
-            return inspect(conn, exclude=(settings.schema,))
+
+        # two connections share the catalog queries (one snapshot), as 'dump' does
+        with contextlib.closing(opened()) as conn, contextlib.closing(opened()) as helper:
+            return inspect(conn, exclude=(settings.schema,), helper=helper)
     with _scratch(settings, on_note) as url:
         if source.kind == "migrations":
             from dataclasses import replace
@@ -180,8 +184,11 @@ def diff(
             _emit(on_event, Event("note", text))
 
     source, target = parse_source(from_source), parse_source(to_source)
-    before = read_schema(source, settings, note)
-    after = read_schema(target, settings, note)
+    # the two sides are read at once: each waits mostly on its server
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reading = pool.submit(read_schema, target, settings, note)
+        before = read_schema(source, settings, note)
+        after = reading.result()
     try:
         script = diff_script(before, after, allow_destructive=allow_destructive, renames=renames)
     except PgshiftError as exc:

@@ -84,22 +84,6 @@ class RelationSteps(Steps):
             else:
                 self._table_extras(old[view.qualified], view)
 
-    def _tables_with_changed_columns(self, source: Schema) -> set[str]:
-        """Tables a view must be recreated over: a column's type changes or goes away."""
-        new = by_key(self.target.tables)
-        changed = set(self.retyped_tables)
-        for table in source.tables:
-            other = new.get(table.qualified)
-            if other is None:
-                changed.add(table.qualified)
-                continue
-            after = named(other.columns)
-            for column in table.columns:
-                twin = after.get(column.name)
-                if twin is None or (twin.type, twin.collation) != (column.type, column.collation):
-                    changed.add(table.qualified)
-        return changed
-
     def _tables(self, source: Schema) -> None:
         old = by_key(t for t in source.tables if t.kind not in ("view", "materialized view"))
         new = by_key(t for t in self.target.tables if t.kind not in ("view", "materialized view"))
@@ -189,6 +173,9 @@ class RelationSteps(Steps):
                     for policy in before.policies:
                         if uses_column(f"{policy.using} {policy.check}", column.name):
                             self.forced.add(("policy", f"{key}.{policy.name}"))
+                    for trigger in before.triggers:  # UPDATE OF the column, or WHEN on it
+                        if uses_column(trigger.definition.partition(" EXECUTE ")[0], column.name):
+                            self.forced.add(("trigger", f"{key}.{trigger.name}"))
                 self._column(after, was, column)
         self._table_extras(before, after)
 

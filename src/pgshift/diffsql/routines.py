@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pgshift.diffsql.shapes import (
     by_key,
     comment_targets,
@@ -42,6 +44,16 @@ class RoutineSteps(Steps):
             a, b = old[key], new[key]
             if a.definition != b.definition and (a.returns, a.kind) != (b.returns, b.kind):
                 dropped.add(key)  # CREATE OR REPLACE cannot change the result type
+        # a function whose body is parsed at creation (BEGIN ATOMIC) depends on the
+        # tables it reads: a column type change or drop there needs it out of the way
+        changed = self._tables_with_changed_columns(source)
+        names = {t.rpartition(".")[2] for t in changed} | changed
+        for key in old.keys() & new.keys():
+            body = old[key].definition
+            if "BEGIN ATOMIC" in body and any(
+                re.search(rf'(?<![\w$"]){re.escape(n)}(?![\w$"])', body) for n in names
+            ):
+                dropped.add(key)
         self.recreated_functions |= dropped & new.keys()
         self.dropped_routines = {old[key].name for key in dropped}
         self._routines_dropped = dropped
@@ -133,6 +145,7 @@ class RoutineSteps(Steps):
                 )
             return found
 
+        self._remade = None
         before = pairs(source)
         after = pairs(self.target)
         for key, (target, grants) in sorted(after.items()):
@@ -162,13 +175,24 @@ class RoutineSteps(Steps):
             return name in self.recreated_functions
         if kind == "column" and name.rpartition(".")[0] in self.recreated_views:
             return True
-        dropped = {(s.kind, s.name) for s in self.steps if s.action == "drop"}
-        made = {(s.kind, s.name) for s in self.steps if s.action == "create"}
-        return (kind, name) in dropped and (kind, name) in made
+        if self._remade is None:
+            dropped = {(s.kind, s.name) for s in self.steps if s.action == "drop"}
+            made = {(s.kind, s.name) for s in self.steps if s.action == "create"}
+            self._remade = dropped & made
+        return (kind, name) in self._remade
 
     def _comments(self, source: Schema) -> None:
-        before = comment_targets(source)
-        after = comment_targets(self.target)
+        self._remade = None  # the steps so far are all that can drop and create
+        # only tables that differ, or that a step touches, can have a comment to set
+        old_tables = by_key(source.tables)
+        touched = {s.name.rsplit(".", 1)[0] for s in self.steps} | {s.name for s in self.steps}
+        tables = {
+            t.qualified
+            for t in self.target.tables
+            if old_tables.get(t.qualified) != t or t.qualified in touched
+        }
+        before = comment_targets(source, tables)
+        after = comment_targets(self.target, tables)
         for key, (target, text) in sorted(after.items()):
             old = before.get(key, (target, None))[1]
             if self._recreated(key):

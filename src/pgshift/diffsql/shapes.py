@@ -126,7 +126,7 @@ def same_shape(a: Table, b: Table) -> bool:
     """Two tables identical but for their names (and their objects' names)."""
     return (
         a.kind == b.kind
-        and a.columns == b.columns
+        and tuple(map(_unsequenced, a.columns)) == tuple(map(_unsequenced, b.columns))
         and a.unlogged == b.unlogged
         and a.partition_key == b.partition_key
         and len(a.constraints) == len(b.constraints)
@@ -135,7 +135,19 @@ def same_shape(a: Table, b: Table) -> bool:
     )
 
 
+_NEXTVAL = re.compile(r"nextval\('[^']*'::regclass\)")
+
+
+def _unsequenced(column: Column) -> Column:
+    """A column with its serial default's sequence name left out: a renamed table's
+    sequence is renamed with it."""
+    if column.default is None:
+        return column
+    return replace(column, default=_NEXTVAL.sub("nextval(?)", column.default))
+
+
 def same_column(a: Column, b: Column) -> bool:
+    """Two columns identical but for their names (and comments)."""
     return replace(a, name=b.name, comment=b.comment) == b
 
 
@@ -216,7 +228,11 @@ def grant_order(grant: Grant) -> tuple[str, str, bool]:
     return (grant.grantee, grant.privilege, grant.grantable)
 
 
-def comment_targets(schema: Schema) -> dict[str, tuple[str, str | None]]:
+def comment_targets(
+    schema: Schema, tables: set[str] | None = None
+) -> dict[str, tuple[str, str | None]]:
+    """Every commentable object, by ``kind name``: how COMMENT ON names it, and its
+    comment. ``tables`` limits the tables (and what they hold) to those named."""
     found: dict[str, tuple[str, str | None]] = {}
     for namespace in schema.schemas:
         if namespace.name != "public":
@@ -250,6 +266,8 @@ def comment_targets(schema: Schema) -> dict[str, tuple[str, str | None]]:
             function.comment,
         )
     for table in schema.tables:
+        if tables is not None and table.qualified not in tables:
+            continue
         name = ident(table.schema, table.name)
         kind = "view" if table.kind in ("view", "materialized view") else "table"
         found[f"{kind} {table.qualified}"] = (f"{table_kind(table)} {name}", table.comment)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pgshift.diffsql.shapes import by_key, named
 from pgshift.schema import (
     Schema,
 )
@@ -75,6 +76,8 @@ class Steps:
     _routines_dropped: set[str] = field(default_factory=set)
     # the source as renamed: what other tables' foreign keys point at
     current: Schema | None = None
+    # (kind, name) of objects the steps drop and create again, once the steps are made
+    _remade: set[tuple[str, str]] | None = None
 
     def add(
         self,
@@ -90,3 +93,19 @@ class Steps:
         self.steps.append(
             Step(sql, kind, name, action, phase, destructive, transactional),
         )
+
+    def _tables_with_changed_columns(self, source: Schema) -> set[str]:
+        """Tables a view must be recreated over: a column's type changes or goes away."""
+        new = by_key(self.target.tables)
+        changed = set(self.retyped_tables)
+        for table in source.tables:
+            other = new.get(table.qualified)
+            if other is None:
+                changed.add(table.qualified)
+                continue
+            after = named(other.columns)
+            for column in table.columns:
+                twin = after.get(column.name)
+                if twin is None or (twin.type, twin.collation) != (column.type, column.collation):
+                    changed.add(table.qualified)
+        return changed
