@@ -55,6 +55,7 @@ def _verify_json(result: VerifyResult) -> dict[str, Any]:
     return {
         "ok": result.ok,
         "server": result.target,
+        "scratch": result.scratch,
         "migrations": result.migrations,
         "stages": [
             {"name": s.name, "summary": s.summary, "ok": s.ok, "seconds": round(s.seconds, 6)}

@@ -64,6 +64,7 @@ class VerifyResult:
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    scratch: str = ""  # the scratch database's name (dropped by the time this is returned)
 
     @property
     def ok(self) -> bool:
@@ -378,7 +379,7 @@ def verify(
         prepare(file)
     run = _Run(settings, migrations, require_down, on_event)
     with scratch_database(settings, run.note) as scratch, replaying(settings, scratch) as replay:
-        target = describe(scratch).rsplit("/", 1)[0]
+        target, _, scratch_name = describe(scratch).rpartition("/")
         run.lint(replay.conn.info.server_version // 10000)
         snapshots = run.up_all(replay)
         if snapshots is not None:
@@ -394,4 +395,5 @@ def verify(
         tuple(run.problems),
         tuple(run.warnings),
         tuple(run.notes),
+        scratch_name,
     )

@@ -62,7 +62,6 @@ def test_a_clean_project_passes_and_leaves_the_target_alone(db_url: str, tmp_pat
         {"0001_users.sql": USERS, "0002_posts.sql": POSTS},
         {"01_users.sql": "INSERT INTO users VALUES (1, 'ann') ON CONFLICT (id) DO NOTHING;\n"},
     )
-    before = _scratch_databases(db_url)
     result = run_cli("verify", url=db_url, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     for stage in ("lint: 2 files", "up: 2 migrations", "seed:", "down: 2 downs run, schema empty"):
@@ -72,7 +71,10 @@ def test_a_clean_project_passes_and_leaves_the_target_alone(db_url: str, tmp_pat
     # the target is not touched: no history, no tables; the scratch database is gone
     assert query(db_url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgshift'") == [(0,)]
     assert query(db_url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
-    assert _scratch_databases(db_url) == before
+    report = json.loads(run_cli("verify", "--json", url=db_url, cwd=project).stdout)
+    assert report["ok"] is True
+    assert report["scratch"].startswith("pgshift_scratch_")
+    assert report["scratch"] not in _scratch_databases(db_url)
 
 
 def test_a_down_that_leaves_a_table_behind_is_named(db_url: str, tmp_path: Path) -> None:
