@@ -283,5 +283,7 @@ def adopt(
                 )
         live = inspect(conn, exclude=(settings.schema,))
     built = replay_schema(settings, tuple(m for m in migrations if m.name in names))
-    left = compare(built, live)
+    # the other tools' history tables are theirs, not the application's schema
+    theirs = {found.partition(": ")[2] for found in plan.histories}
+    left = tuple(d for d in compare(built, live) if d.name not in theirs)
     return AdoptResult(plan, tuple(m.name for m in chosen), left)

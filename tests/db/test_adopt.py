@@ -115,3 +115,48 @@ def test_adopt_asks_first_and_a_no_records_nothing(db_url: str, tmp_path: Path) 
     assert "nothing recorded" in result.stdout
     assert list((project / "migrations").iterdir()) == []
     assert query(db_url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgshift'") == [(0,)]
+
+
+def test_a_flyway_database_switches_without_running_anything(db_url: str, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    files = {
+        "V1__users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+        "V2__posts.sql": "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint);\n",
+        "V3__posts_index.sql": "CREATE INDEX posts_user_id_idx ON posts (user_id);\n",
+    }
+    write_migrations(project / "migrations", files)
+    # Flyway ran V1 and V2 here, and recorded them in its own table
+    query(db_url, files["V1__users.sql"] + files["V2__posts.sql"])
+    query(
+        db_url,
+        "CREATE TABLE flyway_schema_history (installed_rank integer PRIMARY KEY, "
+        "version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL, "
+        "script varchar(1000) NOT NULL, checksum integer, installed_by varchar(100) NOT NULL, "
+        "installed_on timestamp NOT NULL DEFAULT now(), execution_time integer NOT NULL, "
+        "success boolean NOT NULL)",
+    )
+    query(
+        db_url,
+        "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+        "checksum, installed_by, execution_time, success) VALUES "
+        "(1, '1', 'users', 'SQL', 'V1__users.sql', 1, 'app', 5, true), "
+        "(2, '2', 'posts', 'SQL', 'V2__posts.sql', 2, 'app', 5, true)",
+    )
+    result = run_cli("adopt", "--yes", url=db_url, cwd=project)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out  # Flyway's table is not counted against the files
+    assert "exactly the live schema" in out
+    assert "found another tool's history: flyway: public.flyway_schema_history" in out
+    assert "(applied according to flyway (public.flyway_schema_history))" in out
+    assert "recorded as applied: V1__users.sql, V2__posts.sql" in out
+    status = run_cli("status", "--json", url=db_url, cwd=project)
+    states = {Path(e["file"]).name: e["state"] for e in json.loads(status.stdout)["migrations"]}
+    assert states == {
+        "V1__users.sql": "baselined",
+        "V2__posts.sql": "baselined",
+        "V3__posts_index.sql": "pending",
+    }
+    # Flyway's own table is not part of the schema the files make: drift names it
+    assert run_cli("migrate", url=db_url, cwd=project).returncode == 0
+    drift = run_cli("drift", url=db_url, cwd=project)
+    assert "table public.flyway_schema_history" in drift.stdout
