@@ -21,12 +21,14 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse  # noqa: E402
+import importlib.util  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from typing import Any  # noqa: E402
 
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
@@ -37,37 +39,21 @@ from pgshift.diffsql import diff_script  # noqa: E402
 from pgshift.introspect import inspect  # noqa: E402
 from pgshift.schema import Schema  # noqa: E402
 
-TYPES = ("integer", "bigint", "text", "varchar(80)", "numeric(12,2)", "timestamptz", "boolean",
-         "jsonb", "uuid", "date")  # fmt: skip
+
+def _inspect_bench() -> Any:
+    """bench/inspect.py, loaded by path: its name is the standard library's."""
+    path = Path(__file__).resolve().parent / "inspect.py"
+    spec = importlib.util.spec_from_file_location("pgshift_bench_inspect", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def schema_sql(tables: int, seed: int = 7) -> str:
-    """The generated schema (as bench/inspect.py builds it)."""
-    rng = random.Random(seed)
-    out = []
-    for t in range(1, tables + 1):
-        columns = ["id bigint PRIMARY KEY"]
-        for c in range(rng.randint(4, 7)):
-            kind = rng.choice(TYPES)
-            null = (
-                " NOT NULL DEFAULT 0"
-                if kind in ("integer", "bigint") and rng.random() < 0.3
-                else ""
-            )
-            columns.append(f"c{c} {kind}{null}")
-        if t > 1 and rng.random() < 0.3:
-            columns.append(f"parent_id bigint REFERENCES t{rng.randint(1, t - 1)} (id)")
-        out.append(f"CREATE TABLE t{t} (\n  " + ",\n  ".join(columns) + "\n);")
-        out.append(f"CREATE INDEX t{t}_c0_idx ON t{t} (c0);")
-        if rng.random() < 0.5:
-            out.append(f"CREATE INDEX t{t}_c1_idx ON t{t} (c1);")
-        if t % 20 == 0:
-            out.append(f"CREATE VIEW v{t} AS SELECT id, c0 FROM t{t};")
-            out.append(
-                f"CREATE FUNCTION f{t}(x bigint) RETURNS bigint LANGUAGE sql STABLE "
-                f"AS 'SELECT count(*) FROM t{t} WHERE id > x';"
-            )
-    return "\n".join(out)
+def schema_sql(tables: int) -> str:
+    """The generated schema of bench/inspect.py."""
+    return str(_inspect_bench().schema_sql(tables))
 
 
 def changes(tables: int, seed: int = 11) -> list[str]:

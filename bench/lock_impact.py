@@ -10,7 +10,8 @@ migrate``, with a 2 s lock timeout), ``--repeat`` times each (default 3), and fo
 the time it runs the script reports the worst and the 99th-percentile write latency
 (counted from when the write was due) and the longest stall (the longest time in
 which no write completed), each the median of the runs. A first row shows the load
-alone, the machine's own noise. Nothing here asserts a time.
+alone, the machine's own noise. Each run starts after a CHECKPOINT, so that the
+WAL of the run before does not bring one into it. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -210,6 +211,9 @@ def apply_once(
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(undo)
         conn.execute("DROP SCHEMA IF EXISTS pgshift CASCADE")
+        # the undo of the run before (a backfill's worth of WAL) must not bring a
+        # checkpoint into this one: each run starts from the same disk state
+        conn.execute("CHECKPOINT")
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
         (project / "migrations").mkdir()
@@ -245,6 +249,7 @@ def main() -> None:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(SETUP.format(rows=args.rows))
             conn.execute("VACUUM ANALYZE accounts")
+            conn.execute("CHECKPOINT")  # the load of the table is not the idle row's noise
         print(f"{args.rows:,} rows, {args.rate} writes/s from 4 clients")
         print(f"{'change':32} {'way':8} {'took':>8} {'worst':>9} {'p99':>8} {'stall':>9}")
         idle = run_with_load(url, args.rows, args.rate, [["sleep", "10"]], Path.cwd())

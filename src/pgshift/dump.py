@@ -12,6 +12,7 @@ own deparsers (``pg_get_constraintdef``, ``pg_get_indexdef``, ...) kept in the m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from psycopg import sql
 
@@ -183,14 +184,7 @@ def render(schema: Schema) -> str:
     for composite in schema.composites:
         attrs = ", ".join(f"{_quote(a)} {t}" for a, t in composite.attributes)
         out.append(f"CREATE TYPE {ident(composite.schema, composite.name)} AS ({attrs});")
-    for domain in schema.domains:
-        line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
-        if domain.default is not None:
-            line += f" DEFAULT {domain.default}"
-        if not domain.nullable:
-            line += " NOT NULL"
-        line += "".join(f" {check}" for check in domain.checks)
-        out.append(line + ";")
+    out.extend(domain_sql(domain) + ";" for domain in schema.domains)
     owned = set()
     for seq in schema.sequences:
         if seq.owned_by:
@@ -246,7 +240,7 @@ def render(schema: Schema) -> str:
                 # the partitions without it and the index INVALID
                 out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
     out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
-    for view in views_in_order(schema):
+    for view in views_in_order(schema.tables):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
         body = (view.definition or "").strip().rstrip(";")
         out.append(f"CREATE {kind} {ident(view.schema, view.name)} AS\n{body};")
@@ -318,9 +312,10 @@ def needs_tables(function: Function, relations: set[str]) -> bool:
     return any(w.replace('"', "") in relations for w in words)
 
 
-def views_in_order(schema: Schema) -> list[Table]:
-    """Views and materialized views, each after the views it reads (then by name)."""
-    views = {t.qualified: t for t in schema.tables if t.kind in ("view", "materialized view")}
+def views_in_order(tables: Iterable[Table]) -> list[Table]:
+    """The views and materialized views among ``tables``, each after the views it reads
+    (then by name)."""
+    views = {t.qualified: t for t in tables if t.kind in ("view", "materialized view")}
     done: dict[str, Table] = {}
 
     def visit(view: Table, seen: frozenset[str]) -> None:
@@ -334,6 +329,16 @@ def views_in_order(schema: Schema) -> list[Table]:
     for name in sorted(views):
         visit(views[name], frozenset())
     return list(done.values())
+
+
+def domain_sql(domain: Domain) -> str:
+    """CREATE DOMAIN with its default, NOT NULL and checks."""
+    line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
+    if domain.default is not None:
+        line += f" DEFAULT {domain.default}"
+    if not domain.nullable:
+        line += " NOT NULL"
+    return line + "".join(f" {check}" for check in domain.checks)
 
 
 def grant_sql(grant: Grant, target: str) -> str:

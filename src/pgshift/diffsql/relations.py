@@ -17,7 +17,6 @@ from pgshift.diffsql.shapes import (
     policy_sql,
     table_kind,
     uses_column,
-    views_in_order,
 )
 from pgshift.diffsql.steps import Steps
 from pgshift.dump import (
@@ -26,6 +25,7 @@ from pgshift.dump import (
     ident,
     literal,
     quote,
+    views_in_order,
 )
 from pgshift.schema import (
     Column,

@@ -176,15 +176,6 @@ def policy_sql(policy: Policy, table: str) -> str:
     return line
 
 
-def domain_sql(domain: Domain) -> str:
-    line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
-    if domain.default is not None:
-        line += f" DEFAULT {domain.default}"
-    if not domain.nullable:
-        line += " NOT NULL"
-    return line + "".join(f" {check}" for check in domain.checks)
-
-
 def drop_domain_check(domain: Domain, check: str) -> str:
     """The model keeps a domain's checks by definition: find the name at run time."""
     body = (
@@ -331,24 +322,6 @@ def narrows(before: str, after: str) -> bool:
     if before in ("character varying", "varchar") and after == "text":
         return False
     return not (before == "timestamp without time zone" and after == "timestamp with time zone")
-
-
-def views_in_order(views: list[Table]) -> list[Table]:
-    """Views each after the views it reads, then by name."""
-    by_name = {v.qualified: v for v in views}
-    done: dict[str, Table] = {}
-
-    def visit(view: Table, seen: frozenset[str]) -> None:
-        if view.qualified in done or view.qualified in seen:
-            return
-        for name in view.depends_on:
-            if name in by_name:
-                visit(by_name[name], seen | {view.qualified})
-        done[view.qualified] = view
-
-    for name in sorted(by_name):
-        visit(by_name[name], frozenset())
-    return list(done.values())
 
 
 def mentions(text: str | None, names: set[str]) -> bool:

@@ -9,7 +9,6 @@ from pgshift.diffsql.shapes import (
     base_type,
     by_key,
     column_ref,
-    domain_sql,
     drop_domain_check,
     identity,
     mentions_type,
@@ -18,6 +17,7 @@ from pgshift.diffsql.shapes import (
 )
 from pgshift.diffsql.steps import Steps
 from pgshift.dump import (
+    domain_sql,
     ident,
     literal,
     quote,
