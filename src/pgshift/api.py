@@ -432,6 +432,72 @@ def status(
         return StatusResult(session.target, _status(session, migrations), tuple(session.notes))
 
 
+def ensure(
+    url: str | None = None,
+    *,
+    version: str | None = None,
+    wait: float = 0.0,
+    directory: str | Path | None = None,
+    settings: Settings | None = None,
+    on_event: EventHandler | None = None,
+) -> StatusResult:
+    """Return once the database has every migration up to ``version`` (default: every
+    file) applied, waiting up to ``wait`` seconds for another process to apply them.
+
+    Never migrates: this is the readiness check of a replica that must not run
+    migrations but needs the schema its code was written for. Raises
+    :class:`HistoryError` when the schema is still behind after ``wait``, or when
+    history and files disagree (an edited or missing file).
+    """
+    import time
+
+    from pgshift.discovery import version_key
+
+    settings = _settings(settings, url, directory)
+    limit = version_key(version) if version is not None else None
+    deadline = time.monotonic() + wait
+    pause = 0.2
+    while True:
+        result = status(settings=settings, on_event=on_event)
+        if result.status.problems:
+            raise make_plan_problem(result.status)
+        behind = [
+            e
+            for e in result.status.pending
+            if e.migration is not None
+            and (limit is None or (e.version is not None and version_key(e.version) <= limit))
+        ]
+        if not behind:
+            return result
+        left = deadline - time.monotonic()
+        if left <= 0:
+            names = ", ".join(e.migration.name if e.migration else e.label for e in behind[:5]) + (
+                ", ..." if len(behind) > 5 else ""
+            )
+            wanted = f"version {version}" if version else "the newest migration"
+            raise HistoryError(
+                f"{result.target} is not at {wanted}: {len(behind)} migration"
+                f"{'s are' if len(behind) != 1 else ' is'} not applied ({names})"
+                + (f" after waiting {wait:g} s." if wait else "."),
+                "Run 'pgshift migrate' (or let the replica that migrates finish), or wait "
+                "longer (wait=...).",
+            )
+        _emit(on_event, Event("wait", f"waiting for {len(behind)} migration(s) to be applied"))
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 2.0)
+
+
+def make_plan_problem(state: Status) -> HistoryError:
+    """The error ``migrate`` would raise for the first problem of ``state``."""
+    from pgshift.plan import make_plan
+
+    try:
+        make_plan(state)
+    except HistoryError as exc:
+        return exc
+    return HistoryError("history and files disagree.", "Run 'pgshift status'.")
+
+
 def down(
     url: str | None = None,
     *,

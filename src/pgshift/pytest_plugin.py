@@ -1,0 +1,99 @@
+"""The pytest plugin: each test gets a freshly migrated database, cloned from a template.
+
+Loaded by pytest through the ``pytest11`` entry point when pgshift is installed.
+
+Fixtures:
+
+- ``pgshift_db``: a :class:`~pgshift.testing.TestDatabase` (``.name``, ``.url``),
+  a clone of the migrated template, dropped after the test.
+- ``pgshift_conn``: a psycopg connection (autocommit) to it.
+- ``pgshift_settings``: the :class:`~pgshift.config.Settings` the plugin uses.
+
+The marker ``@pytest.mark.pgshift_version("0003")`` gives the test the database as
+it was at that version: load data, then ``pgshift.migrate(url, to=...)`` and assert,
+to test a data migration.
+
+The server is ``--pgshift-url`` (or ``PGSHIFT_TEST_URL``, or the project's
+``DATABASE_URL``), else the embedded one; the migrations come from
+``--pgshift-migrations`` or the project's configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # the plugin loads with every pytest run: the driver only when used
+    from pgshift.testing import TestDatabase
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pgshift", "migrated test databases (pgshift)")
+    group.addoption(
+        "--pgshift-url",
+        metavar="URL",
+        help="Server for the test databases (default: PGSHIFT_TEST_URL, DATABASE_URL, "
+        "or the embedded server).",
+    )
+    group.addoption(
+        "--pgshift-migrations",
+        metavar="DIR",
+        help="Migrations directory (default: the project's configuration).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "pgshift_version(version): the pgshift_db of this test is migrated only up to version",
+    )
+
+
+@pytest.fixture(scope="session")
+def pgshift_settings(pytestconfig: pytest.Config) -> Any:
+    """The settings the plugin migrates with: the project's, with the options applied."""
+    import os
+
+    from pgshift.config import load_settings
+
+    flags: dict[str, Any] = {}
+    url = pytestconfig.getoption("--pgshift-url") or os.environ.get("PGSHIFT_TEST_URL")
+    if url:
+        flags["database_url"] = url
+    directory = pytestconfig.getoption("--pgshift-migrations")
+    if directory:
+        flags["migrations"] = str(directory)
+    return load_settings(flags)
+
+
+@pytest.fixture(scope="session")
+def _pgshift_server(pgshift_settings: Any) -> str:
+    from pgshift.api import resolve_url
+
+    url, _ = resolve_url(pgshift_settings)
+    return url
+
+
+@pytest.fixture
+def pgshift_db(
+    request: pytest.FixtureRequest, pgshift_settings: Any, _pgshift_server: str
+) -> Iterator[TestDatabase]:
+    """A freshly migrated database for this test (a clone of the template)."""
+    from pgshift.testing import cloned, ensure_template
+
+    marker = request.node.get_closest_marker("pgshift_version")
+    version = str(marker.args[0]) if marker and marker.args else None
+    template = ensure_template(pgshift_settings, _pgshift_server, version)
+    with cloned(_pgshift_server, template) as database:
+        yield database
+
+
+@pytest.fixture
+def pgshift_conn(pgshift_db: TestDatabase) -> Iterator[Any]:
+    """A psycopg connection (autocommit) to this test's database."""
+    import psycopg
+
+    with psycopg.connect(pgshift_db.url, autocommit=True) as conn:
+        yield conn
