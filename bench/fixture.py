@@ -1,17 +1,21 @@
-"""A fresh migrated database per test: the pytest plugin's clone against migrating each time.
+"""A fresh migrated database per test: the pytest plugin's fixtures against migrating each time.
 
     python bench/fixture.py --url postgresql://postgres@127.0.0.1:5432/postgres
 
 For a generated project of ``--migrations`` migrations (default 50: tables, columns,
 indexes, foreign keys, a view and a function), times what a test waits for before
-it starts, ``--tests`` times each (default 30), taking turns:
+it starts, ``--tests`` times each (default 30):
 
-- the fixture: ``CREATE DATABASE ... TEMPLATE`` of the template pgshift migrated
-  once, then dropping the clone afterwards (the template's own build is timed once,
-  apart);
-- the naive way: an empty database per test, migrated with ``pgshift.migrate``.
+- the naive way: an empty database per test, migrated with ``pgshift.migrate``;
+- a clone of the template (``CREATE DATABASE ... TEMPLATE``) made and dropped in the
+  test's own time;
+- ``pgshift_db`` as the plugin runs it: clones made ahead and dropped afterwards by a
+  thread, while tests of ``--test-ms`` milliseconds run;
+- ``pgshift_tx``: a connection in a transaction on a shared migrated database,
+  rolled back after the test.
 
-Prints the median time per test of each and the ratio. Nothing here asserts a time.
+The template's own build is timed once, apart. Prints the median wait per test of
+each and its ratio to the naive way. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from psycopg.conninfo import make_conninfo  # noqa: E402
 
 import pgshift  # noqa: E402
 from pgshift.config import load_settings  # noqa: E402
-from pgshift.testing import cloned, ensure_template, template_name  # noqa: E402
+from pgshift.testing import ClonePool, cloned, ensure_template, template_name  # noqa: E402
 
 
 def write_project(folder: Path, count: int) -> None:
@@ -78,11 +82,32 @@ def naive(admin: str, folder: Path) -> float:
 
 
 def clone(admin: str, template: str) -> float:
-    """A clone of the template, and its drop (the fixture's whole work per test)."""
+    """A clone of the template, and its drop, done in the test's time (no pool)."""
     started = time.perf_counter()
     with cloned(admin, template):
         pass
     return time.perf_counter() - started
+
+
+def pooled(pool: ClonePool, work: float) -> float:
+    """What a test waits for with ``pgshift_db``: a clone made ahead; the test then
+    runs ``work`` seconds while the pool drops the last clone and makes the next."""
+    started = time.perf_counter()
+    database = pool.take()
+    waited = time.perf_counter() - started
+    time.sleep(work)
+    pool.give_back(database)
+    return waited
+
+
+def rolled_back(url: str) -> float:
+    """What a test waits for with ``pgshift_tx``: a connection, a transaction."""
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT 1")
+        waited = time.perf_counter() - started
+        conn.rollback()
+    return waited
 
 
 def main() -> None:
@@ -90,6 +115,9 @@ def main() -> None:
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--migrations", type=int, default=50)
     parser.add_argument("--tests", type=int, default=30)
+    parser.add_argument(
+        "--test-ms", type=int, default=300, help="how long each simulated test runs"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -98,11 +126,18 @@ def main() -> None:
         started = time.perf_counter()
         template = ensure_template(settings, args.url)
         built = time.perf_counter() - started
-        clones, naives = [], []
+        clones, naives, waits, txs = [], [], [], []
         try:
             for _ in range(args.tests):
                 clones.append(clone(args.url, template))
                 naives.append(naive(args.url, folder))
+            pool = ClonePool(args.url, template)
+            time.sleep(1.0)  # the pool's first clones, made while the session starts
+            for _ in range(args.tests):
+                waits.append(pooled(pool, args.test_ms / 1000))
+            pool.close()
+            with cloned(args.url, template) as shared:
+                txs = [rolled_back(shared.url) for _ in range(args.tests)]
         finally:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(
@@ -114,12 +149,18 @@ def main() -> None:
                     sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(template))
                 )
         assert template == template_name(pgshift.discover(folder / "migrations"))
-    fixture, per_test = statistics.median(clones), statistics.median(naives)
+    per_test = statistics.median(naives)
+    rows = [
+        ("migrating an empty database per test (naive)", per_test),
+        ("a clone made and dropped in the test's time", statistics.median(clones)),
+        (f"pgshift_db, clones made ahead ({args.test_ms} ms tests)", statistics.median(waits)),
+        ("pgshift_tx, a rolled-back transaction", statistics.median(txs)),
+    ]
     print(f"{args.migrations} migrations; medians of {args.tests} tests")
-    print(f"template built once (first test of a session)  {built * 1000:>7.0f} ms")
-    print(f"pgshift_db per test (clone + drop)              {fixture * 1000:>7.0f} ms")
-    print(f"migrating an empty database per test            {per_test * 1000:>7.0f} ms")
-    print(f"the fixture is {per_test / fixture:.1f}x faster")
+    print(f"{'template built once (a session)':52} {built * 1000:>8.1f} ms")
+    for label, seconds in rows:
+        ratio = per_test / seconds if seconds > 0 else float("inf")
+        print(f"{label:52} {seconds * 1000:>8.1f} ms {ratio:>8.1f}x")
 
 
 if __name__ == "__main__":

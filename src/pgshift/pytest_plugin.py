@@ -7,6 +7,9 @@ Fixtures:
 - ``pgshift_db``: a :class:`~pgshift.testing.TestDatabase` (``.name``, ``.url``),
   a clone of the migrated template, dropped after the test.
 - ``pgshift_conn``: a psycopg connection (autocommit) to it.
+- ``pgshift_tx``: a connection in a transaction on one migrated database shared by
+  the session, rolled back after the test: milliseconds, for tests that work only
+  through it.
 - ``pgshift_settings``: the :class:`~pgshift.config.Settings` the plugin uses.
 
 The marker ``@pytest.mark.pgshift_version("0003")`` gives the test the database as
@@ -76,18 +79,65 @@ def _pgshift_server(pgshift_settings: Any) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def _pgshift_pools(pgshift_settings: Any, _pgshift_server: str) -> Iterator[dict[Any, Any]]:
+    """One pool of clones per template (per version pinned), for the session."""
+    pools: dict[Any, Any] = {}
+    yield pools
+    for pool in pools.values():
+        pool.close()
+
+
 @pytest.fixture
 def pgshift_db(
-    request: pytest.FixtureRequest, pgshift_settings: Any, _pgshift_server: str
+    request: pytest.FixtureRequest,
+    pgshift_settings: Any,
+    _pgshift_server: str,
+    _pgshift_pools: dict[Any, Any],
 ) -> Iterator[TestDatabase]:
-    """A freshly migrated database for this test (a clone of the template)."""
-    from pgshift.testing import cloned, ensure_template
+    """A freshly migrated database for this test (a clone of the template, made ahead)."""
+    from pgshift.testing import ClonePool, ensure_template
 
     marker = request.node.get_closest_marker("pgshift_version")
     version = str(marker.args[0]) if marker and marker.args else None
-    template = ensure_template(pgshift_settings, _pgshift_server, version)
-    with cloned(_pgshift_server, template) as database:
+    pool = _pgshift_pools.get(version)
+    if pool is None:
+        template = ensure_template(pgshift_settings, _pgshift_server, version)
+        pool = _pgshift_pools[version] = ClonePool(_pgshift_server, template)
+    database = pool.take()
+    try:
         yield database
+    finally:
+        pool.give_back(database)
+
+
+@pytest.fixture(scope="session")
+def _pgshift_shared(
+    pgshift_settings: Any, _pgshift_server: str, _pgshift_pools: dict[Any, Any]
+) -> Iterator[TestDatabase]:
+    from pgshift.testing import ClonePool, ensure_template
+
+    pool = _pgshift_pools.get(None)
+    if pool is None:
+        template = ensure_template(pgshift_settings, _pgshift_server, None)
+        pool = _pgshift_pools[None] = ClonePool(_pgshift_server, template)
+    database = pool.take()
+    yield database
+    pool.give_back(database)
+
+
+@pytest.fixture
+def pgshift_tx(_pgshift_shared: TestDatabase) -> Iterator[Any]:
+    """A connection inside a transaction on one migrated database shared by the session's
+    tests, rolled back after the test: the fastest isolation, for tests that do all
+    their work through this connection (and do not commit)."""
+    import psycopg
+
+    with psycopg.connect(_pgshift_shared.url) as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
 
 
 @pytest.fixture

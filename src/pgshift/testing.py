@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -44,13 +45,18 @@ def _admin(url: str) -> psycopg.Connection[Any]:
 
 
 def template_name(migrations: tuple[Migration, ...], version: str | None = None) -> str:
-    """The template's name: a hash of the files (and the version pinned), so an edited
-    migration, or another pgshift, makes a new template."""
+    """The template's name: a hash of the files (so an edited migration, or another
+    pgshift, makes a new template), then the version it is migrated to."""
     digest = hashlib.sha256(__version__.encode())
     for migration in migrations:
         digest.update(f"{migration.name}:{migration.checksum}\n".encode())
-    digest.update(f"to:{version}".encode())
-    return TEMPLATE_PREFIX + digest.hexdigest()[:16]
+    pinned = re.sub(r"\W", "_", version) if version is not None else "all"
+    return f"{TEMPLATE_PREFIX}{digest.hexdigest()[:16]}_{pinned}"
+
+
+def _owner_note(settings: Settings) -> str:
+    """What a template's comment says: whose files it is built from."""
+    return f"pgshift test template of {settings.migrations_dir.resolve()}"
 
 
 def ensure_template(settings: Settings, url: str, version: str | None = None) -> str:
@@ -86,7 +92,13 @@ def ensure_template(settings: Settings, url: str, version: str | None = None) ->
                     sql.Identifier(name)
                 )
             )
-            _drop_stale(admin, name)
+            note = _owner_note(settings)
+            admin.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    sql.Identifier(name), sql.Literal(note)
+                )
+            )
+            _drop_stale(admin, name, note)
             return name
         finally:
             admin.execute("SELECT pg_advisory_unlock(%s)", (lock,))
@@ -104,14 +116,17 @@ def _drop(admin: psycopg.Connection[Any], name: str) -> None:
     admin.execute(query)
 
 
-def _drop_stale(admin: psycopg.Connection[Any], keep: str) -> None:
-    """Templates of earlier versions of the files that no session is building."""
+def _drop_stale(admin: psycopg.Connection[Any], keep: str, note: str) -> None:
+    """Templates of earlier versions of the same files (the same folder, other
+    checksums); another project's templates on the server are left alone."""
+    files = keep.rsplit("_", 1)[0]
     rows = admin.execute(
-        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s AND datistemplate",
-        (TEMPLATE_PREFIX + "%", keep),
+        "SELECT datname FROM pg_database WHERE datistemplate AND datname LIKE %s "
+        "AND datname NOT LIKE %s AND shobj_description(oid, 'pg_database') = %s",
+        (TEMPLATE_PREFIX + "%", files.replace("_", "\\_") + "\\_%", note),
     ).fetchall()
     for (name,) in rows:
-        with contextlib.suppress(psycopg.Error):  # in use by another run's clone: later
+        with contextlib.suppress(psycopg.Error):  # still cloned by another run: later
             _drop(admin, str(name))
 
 
@@ -129,10 +144,83 @@ def cloned(url: str, template: str) -> Iterator[TestDatabase]:
         yield TestDatabase(name, make_conninfo(url, dbname=name))
     finally:
         with _admin(url) as admin:
-            query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
-            if admin.info.server_version >= 130000:
-                query = sql.SQL("{} WITH (FORCE)").format(query)
-            admin.execute(query)
+            _drop_clone(admin, name)
+
+
+class ClonePool:
+    """Clones of one template made ahead, and dropped after, by a thread of its own, so
+    that a test waits only when the tests run faster than the server clones."""
+
+    def __init__(self, url: str, template: str, ahead: int = 2) -> None:
+        import queue
+        import threading
+
+        self.url = url
+        self.template = template
+        self._ready: queue.Queue[TestDatabase | BaseException] = queue.Queue()
+        self._work: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="pgshift-clones", daemon=True)
+        for _ in range(ahead):
+            self._work.put(("make", ""))
+        self._thread.start()
+
+    def _run(self) -> None:
+        with _admin(self.url) as admin:
+            while True:
+                action, name = self._work.get()
+                if action == "stop":
+                    return
+                try:
+                    if action == "make":
+                        self._ready.put(self._make(admin))
+                    else:
+                        _drop_clone(admin, name)
+                except BaseException as exc:  # the waiting test gets it
+                    if action == "make":
+                        self._ready.put(exc)
+
+    def _make(self, admin: psycopg.Connection[Any]) -> TestDatabase:
+        name = CLONE_PREFIX + secrets.token_hex(6)
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(self.template)
+            )
+        )
+        return TestDatabase(name, make_conninfo(self.url, dbname=name))
+
+    def take(self) -> TestDatabase:
+        """A fresh clone (and the order of one more, for the next test)."""
+        self._work.put(("make", ""))
+        got = self._ready.get()
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def give_back(self, database: TestDatabase) -> None:
+        """Drop a used clone, in the background."""
+        self._work.put(("drop", database.name))
+
+    def close(self) -> None:
+        """Stop the thread once it has done what was asked; drop the clones left ready."""
+        import queue
+
+        self._work.put(("stop", ""))
+        self._thread.join()
+        with _admin(self.url) as admin:
+            while True:
+                try:
+                    got = self._ready.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(got, TestDatabase):
+                    _drop_clone(admin, got.name)
+
+
+def _drop_clone(admin: psycopg.Connection[Any], name: str) -> None:
+    query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+    if admin.info.server_version >= 130000:
+        query = sql.SQL("{} WITH (FORCE)").format(query)
+    admin.execute(query)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,12 @@ def test_the_data_migration_splits_names(pgshift_db):
     assert row == ("Ada", "Lovelace")
 
 
+@pytest.mark.parametrize("n", range(3))
+def test_rolled_back_transactions(pgshift_tx, n):
+    pgshift_tx.execute("INSERT INTO users (id, name) VALUES (%s, 'tx')", (n,))
+    assert pgshift_tx.execute("SELECT count(*) FROM users").fetchone() == (1,)
+
+
 @pytest.mark.parametrize("n", range(6))
 def test_many_clones(pgshift_conn, n):
     pgshift_conn.execute("INSERT INTO users (id, name) VALUES (%s, 'x')", (n,))
@@ -62,18 +69,32 @@ def test_many_clones(pgshift_conn, n):
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> pytest.Pytester:
+def project(pytester: pytest.Pytester, server_url: str) -> Iterator[pytest.Pytester]:
     pytester.makefile(".toml", pgshift='migrations = "migrations"\n')
     migrations = pytester.mkdir("migrations")
     (migrations / "0001_users.sql").write_text(USERS)
     (migrations / "0002_split_names.sql").write_text(SPLIT)
     pytester.makepyfile(test_app=TESTS)
-    return pytester
+    yield pytester
+    # the templates this project's runs built (a user's stay for the next run)
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, 'pgshift_tpl_') "
+            "AND shobj_description(oid, 'pg_database') = %s",
+            (f"pgshift test template of {migrations.resolve()}",),
+        ).fetchall()
+        for (name,) in rows:
+            target = sql.Identifier(str(name))
+            conn.execute(sql.SQL("ALTER DATABASE {} WITH IS_TEMPLATE false").format(target))
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(target))
 
 
 def test_the_fixtures_and_the_version_marker(project: pytest.Pytester, server_url: str) -> None:
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "--pgshift-url", server_url)
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=12)
 
 
 def test_under_xdist_two_workers_share_one_template(
@@ -82,7 +103,7 @@ def test_under_xdist_two_workers_share_one_template(
     result = project.runpytest_subprocess(
         "-p", "no:cacheprovider", "-n", "2", "--pgshift-url", server_url
     )
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=12)
     import psycopg
 
     with psycopg.connect(server_url) as conn:
