@@ -171,3 +171,27 @@ def test_ensure_waits_for_the_schema_and_never_migrates(db_url: str, tmp_path: P
     later.join()
     assert result.status.up_to_date
     assert 0.9 < time.monotonic() - started < 10
+
+
+def test_the_startup_example_waits_or_migrates(db_url: str) -> None:
+    import importlib.util
+
+    from pgshift.errors import HistoryError
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("startup_app", ROOT / "examples/startup/app.py")
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    # a replica that must not migrate refuses to start on an unmigrated database
+    with pytest.raises(HistoryError):
+        example.create_app(db_url, wait=0.3)
+    # the migrating one starts, and answers ready with the schema's version
+    app = example.create_app(db_url, migrate=True)
+    seen: list[str] = []
+    body = b"".join(app({"PATH_INFO": "/ready"}, lambda status, headers: seen.append(status)))
+    assert seen == ["200 OK"]
+    assert b'"schema": "8"' in body
+    # and now a waiting replica starts at once
+    assert example.create_app(db_url, wait=0) is not None
