@@ -151,7 +151,7 @@ class ClonePool:
     """Clones of one template made ahead, and dropped after, by a thread of its own, so
     that a test waits only when the tests run faster than the server clones."""
 
-    def __init__(self, url: str, template: str, ahead: int = 2) -> None:
+    def __init__(self, url: str, template: str, ahead: int = 2, threads: int = 2) -> None:
         import queue
         import threading
 
@@ -159,10 +159,15 @@ class ClonePool:
         self.template = template
         self._ready: queue.Queue[TestDatabase | BaseException] = queue.Queue()
         self._work: queue.Queue[tuple[str, str]] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="pgshift-clones", daemon=True)
+        # the server's time goes mostly to flushing each new database: two at once overlap
+        self._threads = [
+            threading.Thread(target=self._run, name=f"pgshift-clones-{n}", daemon=True)
+            for n in range(threads)
+        ]
         for _ in range(ahead):
             self._work.put(("make", ""))
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def _run(self) -> None:
         with _admin(self.url) as admin:
@@ -204,8 +209,10 @@ class ClonePool:
         """Stop the thread once it has done what was asked; drop the clones left ready."""
         import queue
 
-        self._work.put(("stop", ""))
-        self._thread.join()
+        for _ in self._threads:
+            self._work.put(("stop", ""))
+        for thread in self._threads:
+            thread.join()
         with _admin(self.url) as admin:
             while True:
                 try:
