@@ -102,21 +102,20 @@ def _check_files(
     migrations: tuple[Migration, ...],
     live: Schema,
     on_event: EventHandler | None,
-) -> tuple[list[FileCheck], Schema]:
+) -> list[FileCheck]:
     """Replay each file on a scratch database; look for what it makes in ``live``.
 
     When the live schema is exactly what the first k files make, those k are present
     and the rest missing. Otherwise each file is judged on the objects it makes that
     no later file touches again, as the last file leaves them.
     """
-    from pgshift.replay import replaying
-    from pgshift.scratch import scratch_database
+    from pgshift.replay import scratch_replay
 
     def note(text: str) -> None:
         _emit(on_event, Event("note", text))
 
     snapshots: list[Schema] = []
-    with scratch_database(settings, note) as url, replaying(settings, url) as replay:
+    with scratch_replay(settings, note) as replay:
         snapshots.append(replay.schema())
         for migration in migrations:
             replay.up(migration)
@@ -130,7 +129,7 @@ def _check_files(
             state: State = "present" if k < top else ("missing" if made[k] else "empty")
             missing = _object_names(made[k]) if state == "missing" else ()
             checks.append(FileCheck(migration, state, _object_names(made[k]), missing))
-        return checks, snapshots[-1]
+        return checks
     final = compare(snapshots[-1], live)
     for k, migration in enumerate(migrations):
         later = {d.name for j in range(k + 1, len(migrations)) for d in made[j]}
@@ -152,7 +151,7 @@ def _check_files(
         else:
             state = "present"
         checks.append(FileCheck(migration, state, _object_names(made[k]), missing, different))
-    return checks, snapshots[-1]
+    return checks
 
 
 def plan_adopt(
@@ -188,7 +187,7 @@ def plan_adopt(
     if not migrations:
         path, text = _first_migration(settings, live)
         return AdoptPlan(target, database, (), (), ((path, text),), (), tuple(notes))
-    checks, _ = _check_files(settings, migrations, live, on_event)
+    checks = _check_files(settings, migrations, live, on_event)
     said: dict[str, str] = {}
     for found in foreign:
         applied = applied_files(

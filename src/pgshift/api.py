@@ -452,6 +452,7 @@ def ensure(
     import time
 
     from pgshift.discovery import version_key
+    from pgshift.plan import _problem
 
     settings = _settings(settings, url, directory)
     limit = version_key(version) if version is not None else None
@@ -460,7 +461,7 @@ def ensure(
     while True:
         result = status(settings=settings, on_event=on_event)
         if result.status.problems:
-            raise make_plan_problem(result.status)
+            raise _problem(result.status.problems[0], result.status)
         behind = [
             e
             for e in result.status.pending
@@ -485,17 +486,6 @@ def ensure(
         _emit(on_event, Event("wait", f"waiting for {len(behind)} migration(s) to be applied"))
         time.sleep(min(pause, left))
         pause = min(pause * 2, 2.0)
-
-
-def make_plan_problem(state: Status) -> HistoryError:
-    """The error ``migrate`` would raise for the first problem of ``state``."""
-    from pgshift.plan import make_plan
-
-    try:
-        make_plan(state)
-    except HistoryError as exc:
-        return exc
-    return HistoryError("history and files disagree.", "Run 'pgshift status'.")
 
 
 def down(

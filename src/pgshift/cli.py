@@ -105,6 +105,12 @@ def _note(text: str) -> None:
     click.echo(click.style(f"pgshift: {text}", dim=True), err=True)
 
 
+def _notes(event: Any) -> None:
+    """An event handler that shows only the notes (for commands with a result to print)."""
+    if event.kind == "note":
+        _note(event.message)
+
+
 def _progress_printer(quiet: bool) -> Callable[[Any], None]:
     """Renders runner events: a line per migration, a bar when there are many on a terminal."""
     state: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _options
+from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _notes, _options
 from pgshift.cli_seed import _load
 
 
@@ -66,7 +66,7 @@ def diff(
             settings=settings,
             allow_destructive=allow_destructive,
             renames=not no_renames,
-            on_event=lambda e: _note(e.message) if e.kind == "note" else None,
+            on_event=_notes,
         )
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
@@ -138,7 +138,7 @@ def generate(
             settings=settings,
             allow_destructive=allow_destructive,
             write=not dry_run,
-            on_event=lambda e: _note(e.message) if e.kind == "note" else None,
+            on_event=_notes,
         )
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
@@ -171,10 +171,9 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
     from pgshift.adopt import adopt as run_adopt
     from pgshift.adopt import plan_adopt
 
-    printer = lambda e: _note(e.message) if e.kind == "note" else None  # noqa: E731
     try:
         settings = _load(opts, None)
-        plan = plan_adopt(settings=settings, alembic_dir=alembic_dir, on_event=printer)
+        plan = plan_adopt(settings=settings, alembic_dir=alembic_dir, on_event=_notes)
         for path, _ in plan.written:
             click.echo(f"adopt will write {path}: the live schema as a first migration")
         for found in plan.histories:
@@ -200,7 +199,7 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
         if not yes and not click.confirm(question, default=False):
             click.echo("nothing recorded")
             sys.exit(EXIT_FINDINGS)
-        result = run_adopt(settings=settings, plan=plan, on_event=printer)
+        result = run_adopt(settings=settings, plan=plan, on_event=_notes)
     except Exception as exc:
         _fail(exc, opts.get("debug", False))
     for path, _ in plan.written:

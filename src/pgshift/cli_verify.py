@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _options
+from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _notes, _options
 from pgshift.cli_seed import _ENV, _load
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def drift(owners: bool, as_json: bool, **opts: Any) -> None:
         result = run_drift(
             settings=settings,
             owners=owners,
-            on_event=lambda e: _note(e.message) if e.kind == "note" else None,
+            on_event=_notes,
         )
     except Exception as exc:
         _fail(exc, opts.get("debug", False))

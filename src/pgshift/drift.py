@@ -64,16 +64,15 @@ def replay_schema(
     on_note: Callable[[str], None] | None = None,
 ) -> Schema:
     """The schema ``migrations`` make from an empty database (a scratch one, dropped after)."""
-    from pgshift.replay import replaying
-    from pgshift.scratch import scratch_database
+    from pgshift.replay import scratch_replay
 
-    with scratch_database(settings, on_note) as url, replaying(settings, url) as replay:
+    with scratch_replay(settings, on_note) as replay:
         for migration in migrations:
             try:
                 replay.up(migration)
             except MigrationError as exc:
                 exc.hint = (
-                    "This applied migration fails when replayed from an empty database (on a "
+                    "This migration fails when replayed from an empty database (on a "
                     "scratch one), so the schema the files make cannot be built; 'pgshift "
                     "verify' checks the files on their own. " + exc.hint
                 )

@@ -11,10 +11,8 @@ make exactly the schema of the file. Only then are the files written.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +24,8 @@ from pgshift.discovery import Migration, discover
 from pgshift.errors import PgshiftError
 from pgshift.events import Event
 from pgshift.fix import Part
-from pgshift.replay import Replay, replaying
+from pgshift.replay import scratch_replay
 from pgshift.schema import Schema
-from pgshift.scratch import scratch_database
 
 # which lint rule a destructive step trips, to acknowledge it when destruction was asked for
 _ALLOW = (
@@ -111,30 +108,15 @@ def _allowances(part: Part) -> list[str]:
 def _render(part: Part, slug: str, index: int, total: int, down: str, allow: bool) -> str:
     header = [f"-- {slug}" + (f" (part {index} of {total})" if total > 1 else "")]
     header.append("-- written by pgshift generate from the schema file")
-    if allow:
-        rules = _allowances(part)
-        if rules:
-            header.append("-- destroys data, as asked (--allow-destructive); backed up first")
-            header.extend(f"-- pgshift:allow {rule}" for rule in rules)
-    text = part.render(header)
-    if allow and _allowances(part):
-        # directives go at the top of the file: move the allow lines above the comments
-        lines = text.splitlines()
-        allows = [line for line in lines if line.startswith("-- pgshift:allow ")]
-        rest = [line for line in lines if not line.startswith("-- pgshift:allow ")]
-        text = "\n".join(allows + rest) + "\n"
+    rules = _allowances(part) if allow else []
+    if rules:
+        header.append("-- destroys data, as asked (--allow-destructive); backed up first")
+    # directives go at the top of the file, above the part's own
+    allows = "".join(f"-- pgshift:allow {rule}\n" for rule in rules)
+    text = allows + part.render(header)
     if down.strip():
         text += "\n-- pgshift:down\n" + down
     return text
-
-
-@contextlib.contextmanager
-def _replaying(settings: Settings, note: EventHandler | None) -> Iterator[Replay]:
-    def on_note(text: str) -> None:
-        _emit(note, Event("note", text))
-
-    with scratch_database(settings, on_note) as url, replaying(settings, url) as replay:
-        yield replay
 
 
 def generate(
@@ -181,7 +163,7 @@ def generate(
 
     migrations = discover(folder)
     target = read_schema(source, settings, note)
-    with _replaying(settings, on_event) as replay:
+    with scratch_replay(settings, note) as replay:
         for migration in migrations:
             replay.up(migration)
         current = replay.schema()

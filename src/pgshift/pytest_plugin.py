@@ -88,6 +88,15 @@ def _pgshift_pools(pgshift_settings: Any, _pgshift_server: str) -> Iterator[dict
         pool.close()
 
 
+def _pool(pools: dict[Any, Any], settings: Any, server: str, version: str | None) -> Any:
+    """The session's pool of clones of the template at ``version``, made on first use."""
+    from pgshift.testing import ClonePool, ensure_template
+
+    if version not in pools:
+        pools[version] = ClonePool(server, ensure_template(settings, server, version))
+    return pools[version]
+
+
 @pytest.fixture
 def pgshift_db(
     request: pytest.FixtureRequest,
@@ -96,14 +105,9 @@ def pgshift_db(
     _pgshift_pools: dict[Any, Any],
 ) -> Iterator[TestDatabase]:
     """A freshly migrated database for this test (a clone of the template, made ahead)."""
-    from pgshift.testing import ClonePool, ensure_template
-
     marker = request.node.get_closest_marker("pgshift_version")
     version = str(marker.args[0]) if marker and marker.args else None
-    pool = _pgshift_pools.get(version)
-    if pool is None:
-        template = ensure_template(pgshift_settings, _pgshift_server, version)
-        pool = _pgshift_pools[version] = ClonePool(_pgshift_server, template)
+    pool = _pool(_pgshift_pools, pgshift_settings, _pgshift_server, version)
     database = pool.take()
     try:
         yield database
@@ -115,12 +119,7 @@ def pgshift_db(
 def _pgshift_shared(
     pgshift_settings: Any, _pgshift_server: str, _pgshift_pools: dict[Any, Any]
 ) -> Iterator[TestDatabase]:
-    from pgshift.testing import ClonePool, ensure_template
-
-    pool = _pgshift_pools.get(None)
-    if pool is None:
-        template = ensure_template(pgshift_settings, _pgshift_server, None)
-        pool = _pgshift_pools[None] = ClonePool(_pgshift_server, template)
+    pool = _pool(_pgshift_pools, pgshift_settings, _pgshift_server, None)
     database = pool.take()
     yield database
     pool.give_back(database)

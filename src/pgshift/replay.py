@@ -8,7 +8,7 @@ plan's checks, the lint or the backups, which belong to real databases.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,17 @@ class Replay:
             )
             counts[f"{schema}.{table}"] = int(self.conn.execute(query).fetchone()[0])
         return counts
+
+
+@contextlib.contextmanager
+def scratch_replay(
+    settings: Settings, on_note: Callable[[str], None] | None = None
+) -> Iterator[Replay]:
+    """A :class:`Replay` on a new scratch database of the project's server, dropped after."""
+    from pgshift.scratch import scratch_database
+
+    with scratch_database(settings, on_note) as url, replaying(settings, url) as replay:
+        yield replay
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ embedded one) and are dropped afterwards.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,30 +133,23 @@ def read_schema(
         # two connections share the catalog queries (one snapshot), as 'dump' does
         with contextlib.closing(opened()) as conn, contextlib.closing(opened()) as helper:
             return inspect(conn, exclude=(settings.schema,), helper=helper)
-    with _scratch(settings, on_note) as url:
-        if source.kind == "migrations":
-            from dataclasses import replace
+    if source.kind == "migrations":
+        from dataclasses import replace
 
-            from pgshift.discovery import discover
-            from pgshift.replay import replaying
+        from pgshift.discovery import discover
+        from pgshift.drift import replay_schema
 
-            folder = replace(settings, migrations_dir=Path(source.value))
-            with replaying(folder, url) as replay:
-                for migration in discover(folder.migrations_dir):
-                    replay.up(migration)
-                return replay.schema()
-        with contextlib.closing(connect(url, source="argument")) as conn:
-            if source.kind == "file":
-                load_sql_file(conn, Path(source.value))
-            return inspect(conn, exclude=(settings.schema,))
-
-
-@contextlib.contextmanager
-def _scratch(settings: Settings, on_note: Callable[[str], None] | None) -> Iterator[str]:
+        folder = replace(settings, migrations_dir=Path(source.value))
+        return replay_schema(folder, discover(folder.migrations_dir), on_note)
     from pgshift.scratch import scratch_database
 
-    with scratch_database(settings, on_note) as url:
-        yield url
+    with (
+        scratch_database(settings, on_note) as url,
+        contextlib.closing(connect(url, source="argument")) as conn,
+    ):
+        if source.kind == "file":
+            load_sql_file(conn, Path(source.value))
+        return inspect(conn, exclude=(settings.schema,))
 
 
 def diff(

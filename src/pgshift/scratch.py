@@ -53,12 +53,13 @@ def scratch_database(
         try:
             yield make_conninfo(url, dbname=name)
         finally:
-            _drop(admin, name)
+            drop_database(admin, name)
     finally:
         admin.close()
 
 
-def _drop(admin: psycopg.Connection[Any], name: str) -> None:
+def drop_database(admin: psycopg.Connection[Any], name: str) -> None:
+    """DROP DATABASE IF EXISTS, ``WITH (FORCE)`` where the server has it (13+)."""
     query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
     if admin.info.server_version >= 130000:
         query = sql.SQL("{} WITH (FORCE)").format(query)

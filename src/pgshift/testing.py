@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -24,6 +24,7 @@ from psycopg.conninfo import make_conninfo
 from pgshift.config import Settings
 from pgshift.discovery import Migration, discover
 from pgshift.errors import PgshiftError
+from pgshift.scratch import drop_database
 from pgshift.version import __version__
 
 TEMPLATE_PREFIX = "pgshift_tpl_"
@@ -110,10 +111,7 @@ def _drop(admin: psycopg.Connection[Any], name: str) -> None:
             sql.Identifier(name)
         )
     )
-    query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
-    if admin.info.server_version >= 130000:
-        query = sql.SQL("{} WITH (FORCE)").format(query)
-    admin.execute(query)
+    drop_database(admin, name)
 
 
 def _drop_stale(admin: psycopg.Connection[Any], keep: str, note: str) -> None:
@@ -144,7 +142,7 @@ def cloned(url: str, template: str) -> Iterator[TestDatabase]:
         yield TestDatabase(name, make_conninfo(url, dbname=name))
     finally:
         with _admin(url) as admin:
-            _drop_clone(admin, name)
+            drop_database(admin, name)
 
 
 class ClonePool:
@@ -179,7 +177,7 @@ class ClonePool:
                     if action == "make":
                         self._ready.put(self._make(admin))
                     else:
-                        _drop_clone(admin, name)
+                        drop_database(admin, name)
                 except BaseException as exc:  # the waiting test gets it
                     if action == "make":
                         self._ready.put(exc)
@@ -220,14 +218,7 @@ class ClonePool:
                 except queue.Empty:
                     break
                 if isinstance(got, TestDatabase):
-                    _drop_clone(admin, got.name)
-
-
-def _drop_clone(admin: psycopg.Connection[Any], name: str) -> None:
-    query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
-    if admin.info.server_version >= 130000:
-        query = sql.SQL("{} WITH (FORCE)").format(query)
-    admin.execute(query)
+                    drop_database(admin, got.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,12 +236,11 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
     the one before that migration's up. Raises :class:`PgshiftError` naming the first
     migration that fails, with what differs."""
     from pgshift.diff import compare
-    from pgshift.replay import replaying
-    from pgshift.scratch import scratch_database
+    from pgshift.replay import scratch_replay
 
     settings = settings.with_url(url, "argument")
     steps: list[StairwayStep] = []
-    with scratch_database(settings) as scratch, replaying(settings, scratch) as replay:
+    with scratch_replay(settings) as replay:
         before = replay.schema()
         for migration in discover(settings.migrations_dir):
             replay.up(migration)
@@ -284,10 +274,3 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
             steps.append(StairwayStep(migration.name, True))
             before = after
     return tuple(steps)
-
-
-def with_directory(settings: Settings, directory: str | None) -> Settings:
-    """``settings`` with another migrations directory, when one is given."""
-    from pathlib import Path
-
-    return settings if directory is None else replace(settings, migrations_dir=Path(directory))

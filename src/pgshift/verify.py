@@ -22,9 +22,8 @@ from pgshift.diff import Difference, compare
 from pgshift.discovery import Migration, discover
 from pgshift.errors import PgshiftError
 from pgshift.events import Event
-from pgshift.replay import Replay, replaying
+from pgshift.replay import Replay, scratch_replay
 from pgshift.schema import Schema
-from pgshift.scratch import scratch_database
 
 _IDEMPOTENT_HINT = (
     "Write seeds as upserts that can run any number of times: INSERT ... ON CONFLICT (key) "
@@ -378,8 +377,8 @@ def verify(
     for file in seed_files(settings):  # a seed that cannot be parsed stops us here
         prepare(file)
     run = _Run(settings, migrations, require_down, on_event)
-    with scratch_database(settings, run.note) as scratch, replaying(settings, scratch) as replay:
-        target, _, scratch_name = describe(scratch).rpartition("/")
+    with scratch_replay(settings, run.note) as replay:
+        target, _, scratch_name = describe(replay.settings.database_url or "").rpartition("/")
         run.lint(replay.conn.info.server_version // 10000)
         snapshots = run.up_all(replay)
         if snapshots is not None:

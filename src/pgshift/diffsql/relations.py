@@ -48,7 +48,7 @@ class RelationSteps(Steps):
             if (
                 (a.kind, a.definition) != (b.kind, b.definition)
                 or any(d in changed_tables for d in a.depends_on)
-                or mentions(a.definition, self.dropped_routines)
+                or mentions(a.definition, self.dropped_names)
             ):
                 drop.add(key)
         # a view reading a view that is dropped goes too

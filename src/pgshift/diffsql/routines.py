@@ -55,30 +55,30 @@ class RoutineSteps(Steps):
             ):
                 dropped.add(key)
         self.recreated_functions |= dropped & new.keys()
-        self.dropped_routines = {old[key].name for key in dropped}
-        self._routines_dropped = dropped
+        self.dropped_names = {old[key].name for key in dropped}
+        self.dropped_functions = dropped
         for table in source.tables:
             for column in table.columns:
-                if mentions(column.default, self.dropped_routines):
+                if mentions(column.default, self.dropped_names):
                     self.reset_defaults.add((table.qualified, column.name))
             for c in table.constraints:
-                if mentions(c.definition, self.dropped_routines):
+                if mentions(c.definition, self.dropped_names):
                     self.forced.add(("constraint", f"{table.qualified}.{c.name}"))
             for index in table.indexes:
-                if mentions(index.definition, self.dropped_routines):
+                if mentions(index.definition, self.dropped_names):
                     self.forced.add(("index", f"{table.qualified}.{index.name}"))
             for trigger in table.triggers:
-                if mentions(trigger.definition, self.dropped_routines):
+                if mentions(trigger.definition, self.dropped_names):
                     self.forced.add(("trigger", f"{table.qualified}.{trigger.name}"))
             for policy in table.policies:
-                if mentions(f"{policy.using} {policy.check}", self.dropped_routines):
+                if mentions(f"{policy.using} {policy.check}", self.dropped_names):
                     self.forced.add(("policy", f"{table.qualified}.{policy.name}"))
 
     def _functions(self, source: Schema) -> None:
         old = by_key(source.functions)
         new = by_key(self.target.functions)
         relations = {t.qualified for t in self.target.tables} | {t.name for t in self.target.tables}
-        dropped = self._routines_dropped
+        dropped = self.dropped_functions
         for key in sorted(dropped):
             function = old[key]
             self.add(

@@ -65,7 +65,7 @@ class Steps:
     # tables whose columns change type in place (an enum recreated): their views go too
     retyped_tables: set[str] = field(default_factory=set)
     # functions dropped and created again, by name: what uses them goes and comes back
-    dropped_routines: set[str] = field(default_factory=set)
+    dropped_names: set[str] = field(default_factory=set)
     # objects to drop and create again although they did not change, as (kind, key)
     forced: set[tuple[str, str]] = field(default_factory=set)
     # columns whose default goes and comes back (it uses a function dropped and created)
@@ -73,7 +73,7 @@ class Steps:
     # constraints already dropped / added, by key, so dependents are not done twice
     dropped_constraints: set[str] = field(default_factory=set)
     added_constraints: set[str] = field(default_factory=set)
-    _routines_dropped: set[str] = field(default_factory=set)
+    dropped_functions: set[str] = field(default_factory=set)  # by signature
     # the source as renamed: what other tables' foreign keys point at
     current: Schema | None = None
     # (kind, name) of objects the steps drop and create again, once the steps are made
