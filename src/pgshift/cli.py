@@ -707,6 +707,14 @@ def _embedded_server(config: Path | None) -> Any:
     return EmbeddedServer(load_settings(config_file=config).embedded_dir)
 
 
+def _test_server_dir(config: Path | None) -> Path:
+    """The data folder of the pytest plugin's test server, if it has one yet."""
+    from pgshift.config import load_settings
+    from pgshift.testing import disposable_dir
+
+    return disposable_dir(load_settings(config_file=config).embedded_dir.parent, create=False)
+
+
 _config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path))
 
 
@@ -721,12 +729,23 @@ def embedded_status(config: Path | None) -> None:
     click.echo(f"data:    {info.data_dir}")
     if not info.initialized:
         click.echo("state:   not created yet (any database command creates it)")
+        _test_server_status(config)
         sys.exit(EXIT_FINDINGS)
     click.echo(f"version: PostgreSQL {info.version}")
     click.echo(f"state:   {'running, pid ' + str(info.pid) if info.running else 'stopped'}")
     if info.url:
         click.echo(f"url:     {info.url}")
+    _test_server_status(config)
     sys.exit(EXIT_OK if info.running else EXIT_FINDINGS)
+
+
+def _test_server_status(config: Path | None) -> None:
+    from pgshift.embedded import EmbeddedServer
+
+    tests = EmbeddedServer(_test_server_dir(config)).status()
+    if tests.initialized:
+        state = f"running, {tests.url}" if tests.running else "stopped"
+        click.echo(f"tests:   {tests.data_dir} ({state}; the pytest plugin's, without durability)")
 
 
 @embedded.command("start")
@@ -743,12 +762,19 @@ def embedded_start(config: Path | None) -> None:
 @embedded.command("stop")
 @_config_option
 def embedded_stop(config: Path | None) -> None:
-    """Stop the embedded server (its data stays)."""
+    """Stop the embedded server (its data stays) and the test server of the pytest plugin
+    (deleted when it lives in memory)."""
+    from pgshift.testing import remove_disposable
+
     try:
         stopped = _embedded_server(config).stop()
+        tests = _test_server_dir(config)
+        stopped_tests = remove_disposable(tests)
     except Exception as exc:
         _fail(exc, False)
     click.echo("stopped" if stopped else "not running")
+    if stopped_tests:
+        click.echo(f"stopped the test server in {tests}")
 
 
 @embedded.command("url")

@@ -169,7 +169,10 @@ class EmbeddedServer:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                # root's groups stay behind too: a folder of group root must not open to it
                 user=user,
+                group=user,
+                extra_groups=None if user is None else [],
                 check=False,
                 timeout=180,
             )

@@ -73,10 +73,13 @@ def pgshift_settings(pytestconfig: pytest.Config) -> Any:
 
 @pytest.fixture(scope="session")
 def _pgshift_server(pgshift_settings: Any) -> str:
-    from pgshift.api import resolve_url
+    """The server given, else the project's embedded test server (in memory where there
+    is room, without durability: its databases are disposable)."""
+    from pgshift.testing import disposable_dir, disposable_server
 
-    url, _ = resolve_url(pgshift_settings)
-    return url
+    if pgshift_settings.database_url is not None:
+        return str(pgshift_settings.database_url)
+    return disposable_server(disposable_dir(pgshift_settings.embedded_dir.parent))
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,17 @@ lock, the others wait and clone.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
+import os
 import re
 import secrets
+import shutil
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -29,6 +34,22 @@ from pgshift.version import __version__
 
 TEMPLATE_PREFIX = "pgshift_tpl_"
 CLONE_PREFIX = "pgshift_test_"
+# advisory-lock space of the clone pools: (this, pool key) is held while a pool lives
+_POOL_LOCKS = 0x70677368
+
+# The test server's databases are thrown away after each test: durability only costs,
+# and a small WAL keeps its memory small when it lives in RAM.
+TEST_SERVER_SETTINGS = (
+    "fsync = off",
+    "synchronous_commit = off",
+    "full_page_writes = off",
+    "max_connections = 200",
+    "max_wal_size = 96MB",
+    "min_wal_size = 32MB",
+)
+# made 0700 and checked to be ours before use, so the shared folder is safe here
+_MEMORY = Path("/dev/shm")  # noqa: S108
+_MEMORY_ROOM = 1 << 30  # leave /dev/shm alone when it is small (64 MB in a default container)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +60,59 @@ class TestDatabase:
     url: str
 
     __test__ = False  # not a test class, whatever pytest thinks of the name
+
+
+def disposable_dir(state_dir: Path, *, create: bool = True) -> Path:
+    """Where the test server of a project (whose ``.pgshift`` folder is ``state_dir``)
+    keeps its data: in memory (``/dev/shm``) when there is room, since a clone there
+    takes a fraction of its time on a disk; else ``state_dir/pgtest``. With
+    ``create=False`` only an existing folder in memory is chosen."""
+    fallback = state_dir / "pgtest"
+    if fallback.is_dir() or not _MEMORY.is_dir():
+        return fallback  # a test server made on disk stays there
+    key = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:12]
+    base = _MEMORY / f"pgshift-{os.getuid()}-{key}"
+    try:
+        if not base.is_dir():
+            if not create or shutil.disk_usage(_MEMORY).free < _MEMORY_ROOM:
+                return fallback
+            base.mkdir(mode=0o700, exist_ok=True)
+        info = base.lstat()
+    except OSError:
+        return fallback
+    # a folder of that name that someone else made is not used
+    if info.st_uid != os.getuid() or not stat.S_ISDIR(info.st_mode):
+        return fallback
+    return base / "pgtest"
+
+
+def disposable_server(data_dir: Path) -> str:
+    """The URL of an embedded server for test databases in ``data_dir``, created and
+    started if needed (and left running for the next session, like the embedded default).
+
+    It runs without durability (``fsync``, ``synchronous_commit`` and
+    ``full_page_writes`` off): a clone takes a fraction of the time, and a crash of the
+    machine loses only test databases.
+    """
+    from pgshift.embedded import EmbeddedServer
+
+    status = EmbeddedServer(data_dir, settings=TEST_SERVER_SETTINGS).ensure_running()
+    assert status.url is not None
+    return status.url
+
+
+def remove_disposable(data_dir: Path) -> bool:
+    """Stop the test server in ``data_dir`` and, when it lives in memory, delete it (it
+    holds RAM and nothing else). False when there was none."""
+    from pgshift.embedded import EmbeddedServer
+
+    server = EmbeddedServer(data_dir, settings=TEST_SERVER_SETTINGS)
+    if not server.status().initialized:
+        return False
+    server.stop()
+    if data_dir.resolve().is_relative_to(_MEMORY.resolve()):
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
+    return True
 
 
 def _admin(url: str) -> psycopg.Connection[Any]:
@@ -146,44 +220,89 @@ def cloned(url: str, template: str) -> Iterator[TestDatabase]:
 
 
 class ClonePool:
-    """Clones of one template made ahead, and dropped after, by a thread of its own, so
-    that a test waits only when the tests run faster than the server clones."""
+    """Clones of one template made ahead by threads of their own, so that a test waits
+    only when the tests run faster than the server clones.
 
-    def __init__(self, url: str, template: str, ahead: int = 2, threads: int = 2) -> None:
-        import queue
+    Making comes first: a used clone is dropped when ``ahead`` clones are ready or on
+    their way, or when ``backlog`` used ones wait (so disk use stays bounded). A drop
+    put off also finds the test's connections gone, where a drop at once would wait
+    for their backends to exit.
+    """
+
+    def __init__(
+        self, url: str, template: str, *, ahead: int = 3, threads: int = 2, backlog: int = 8
+    ) -> None:
         import threading
 
         self.url = url
         self.template = template
-        self._ready: queue.Queue[TestDatabase | BaseException] = queue.Queue()
-        self._work: queue.Queue[tuple[str, str]] = queue.Queue()
-        # the server's time goes mostly to flushing each new database: two at once overlap
+        self._ahead = ahead
+        self._backlog = backlog
+        self._changed = threading.Condition()
+        self._ready: collections.deque[TestDatabase | BaseException] = collections.deque()
+        self._used: collections.deque[str] = collections.deque()
+        self._making = 0
+        self._closing = False
+        # two at once overlap one's CPU with the other's writes
         self._threads = [
             threading.Thread(target=self._run, name=f"pgshift-clones-{n}", daemon=True)
             for n in range(threads)
         ]
-        for _ in range(ahead):
-            self._work.put(("make", ""))
+        self._alive = len(self._threads)
+        # Clones are named after the pool's key, whose lock this connection holds while
+        # the pool lives: clones of a killed session are known by their lock being free.
+        self._key = secrets.randbelow(2**31 - 2) + 1
+        self._owner = _admin(url)
+        self._owner.execute("SELECT pg_advisory_lock(%s, %s)", (_POOL_LOCKS, self._key))
+        _drop_orphans(self._owner)
         for thread in self._threads:
             thread.start()
 
+    def _next(self) -> tuple[str, str] | None:
+        """What a thread does next (called holding the lock); None: stop."""
+        while True:
+            short = not self._closing and len(self._ready) + self._making < self._ahead
+            if self._used and (not short or len(self._used) >= self._backlog):
+                return ("drop", self._used.popleft())
+            if short:
+                self._making += 1
+                return ("make", "")
+            if self._closing:
+                return None
+            self._changed.wait()
+
     def _run(self) -> None:
-        with _admin(self.url) as admin:
-            while True:
-                action, name = self._work.get()
-                if action == "stop":
-                    return
-                try:
-                    if action == "make":
-                        self._ready.put(self._make(admin))
-                    else:
-                        drop_database(admin, name)
-                except BaseException as exc:  # the waiting test gets it
-                    if action == "make":
-                        self._ready.put(exc)
+        try:
+            with _admin(self.url) as admin:
+                while True:
+                    with self._changed:
+                        job = self._next()
+                    if job is None:
+                        return
+                    action, name = job
+                    if action == "drop":
+                        with contextlib.suppress(psycopg.Error):  # left for the next run
+                            drop_database(admin, name)
+                        continue
+                    made: TestDatabase | BaseException
+                    try:
+                        made = self._make(admin)
+                    except BaseException as exc:  # the waiting test gets it
+                        made = exc
+                    with self._changed:
+                        self._making -= 1
+                        self._ready.append(made)
+                        self._changed.notify_all()
+        except BaseException as exc:  # no connection: the waiting test gets it
+            with self._changed:
+                self._ready.append(exc)
+        finally:
+            with self._changed:
+                self._alive -= 1
+                self._changed.notify_all()
 
     def _make(self, admin: psycopg.Connection[Any]) -> TestDatabase:
-        name = CLONE_PREFIX + secrets.token_hex(6)
+        name = f"{CLONE_PREFIX}{self._key}_{secrets.token_hex(4)}"
         admin.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(name), sql.Identifier(self.template)
@@ -192,33 +311,52 @@ class ClonePool:
         return TestDatabase(name, make_conninfo(self.url, dbname=name))
 
     def take(self) -> TestDatabase:
-        """A fresh clone (and the order of one more, for the next test)."""
-        self._work.put(("make", ""))
-        got = self._ready.get()
+        """A fresh clone; the pool starts making the next one."""
+        with self._changed:
+            while not self._ready:
+                if not self._alive:
+                    raise PgshiftError("the pool of test databases has stopped.")
+                self._changed.wait()
+            got = self._ready.popleft()
+            self._changed.notify_all()
         if isinstance(got, BaseException):
             raise got
         return got
 
     def give_back(self, database: TestDatabase) -> None:
         """Drop a used clone, in the background."""
-        self._work.put(("drop", database.name))
+        with self._changed:
+            self._used.append(database.name)
+            self._changed.notify_all()
 
     def close(self) -> None:
-        """Stop the thread once it has done what was asked; drop the clones left ready."""
-        import queue
-
-        for _ in self._threads:
-            self._work.put(("stop", ""))
+        """Drop the used clones and those left ready; stop the threads."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
         for thread in self._threads:
             thread.join()
-        with _admin(self.url) as admin:
-            while True:
-                try:
-                    got = self._ready.get_nowait()
-                except queue.Empty:
-                    break
-                if isinstance(got, TestDatabase):
-                    drop_database(admin, got.name)
+        left = [got.name for got in self._ready if isinstance(got, TestDatabase)]
+        left += self._used
+        self._ready.clear()
+        self._used.clear()
+        with self._owner:
+            for name in left:
+                drop_database(self._owner, name)
+
+
+def _drop_orphans(admin: psycopg.Connection[Any]) -> None:
+    """Drop the clones of pools that are gone (a session killed before it cleaned up):
+    no session holds their pool's lock any more."""
+    rows = admin.execute(
+        "SELECT datname FROM pg_database AS d WHERE datname ~ %s AND NOT EXISTS ("
+        " SELECT FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
+        " AND l.classid = %s::oid AND l.objid::text = split_part(d.datname, '_', 3))",
+        (f"^{CLONE_PREFIX}[0-9]+_[0-9a-f]+$", _POOL_LOCKS),
+    ).fetchall()
+    for (name,) in rows:
+        with contextlib.suppress(psycopg.Error):  # someone is still in it: next time
+            drop_database(admin, str(name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -195,3 +196,139 @@ def test_the_startup_example_waits_or_migrates(db_url: str) -> None:
     assert b'"schema": "8"' in body
     # and now a waiting replica starts at once
     assert example.create_app(db_url, wait=0) is not None
+
+
+KILLED = """
+import os
+import signal
+
+
+def test_dies_holding_its_database(pgshift_db):
+    print("CLONE", pgshift_db.name, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _clones_of(server_url: str, key: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(server_url) as conn:
+        pattern = f"pgshift\\_test\\_{key}\\_%"
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)
+        ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_a_killed_session_leaves_no_clones_behind(
+    project: pytest.Pytester, server_url: str
+) -> None:
+    project.makepyfile(test_killed=KILLED)
+    killed = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-s", "--pgshift-url", server_url, "test_killed.py"
+    )
+    assert killed.ret != 0
+    found = re.search(r"CLONE pgshift_test_(\d+)_", killed.stdout.str())
+    assert found, killed.stdout.str()
+    key = found[1]  # pgshift_test_<pool key>_<n>
+    # the next session finds the dead pool's clones (its lock is free) and drops them
+    again = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--pgshift-url", server_url, "-k", "fresh"
+    )
+    again.assert_outcomes(passed=1)
+    assert _clones_of(server_url, key) == []
+
+
+def test_the_pool_keeps_clones_of_live_pools_and_drops_its_own(
+    db_url: str, server_url: str, tmp_path: Path
+) -> None:
+    from pgshift.config import load_settings
+    from pgshift.testing import ClonePool, ensure_template
+
+    write_migrations(tmp_path / "migrations", {"0001_users.sql": USERS})
+    settings = load_settings({"database_url": server_url}, cwd=tmp_path, env={})
+    template = ensure_template(settings, server_url)
+    first = ClonePool(server_url, template, ahead=2)
+    try:
+        held = first.take()
+        key = held.name.split("_")[2]
+        second = ClonePool(server_url, template, ahead=2)  # cleans only orphans
+        taken = [second.take() for _ in range(5)]
+        assert len({db.name for db in taken}) == 5
+        for db in taken:
+            second.give_back(db)
+        other = taken[0].name.split("_")[2]
+        second.close()
+        assert _clones_of(server_url, other) == []  # used and ready ones dropped
+        assert held.name in _clones_of(server_url, key)  # the live pool's, untouched
+    finally:
+        first.give_back(held)
+        first.close()
+    assert _clones_of(server_url, key) == []
+
+
+def test_the_test_server_lives_in_memory_and_is_only_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from pgshift import testing
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(testing, "_MEMORY", memory)
+    monkeypatch.setattr(testing, "_MEMORY_ROOM", 0)
+    state = tmp_path / "project" / ".pgshift"
+    assert testing.disposable_dir(state, create=False) == state / "pgtest"
+    chosen = testing.disposable_dir(state)
+    assert chosen.parent.parent == memory
+    assert chosen.parent.stat().st_mode & 0o777 == 0o700
+    assert testing.disposable_dir(state, create=False) == chosen
+    # a project elsewhere gets a folder of its own
+    assert testing.disposable_dir(tmp_path / "other" / ".pgshift") != chosen
+    monkeypatch.setattr(testing, "_MEMORY_ROOM", 1 << 62)  # no room: on disk
+    assert testing.disposable_dir(tmp_path / "third" / ".pgshift") == (
+        tmp_path / "third" / ".pgshift" / "pgtest"
+    )
+    if os.geteuid() == 0:  # a folder of that name made by someone else is not used
+        os.chown(chosen.parent, 65534, 65534)
+        assert testing.disposable_dir(state) == state / "pgtest"
+        os.chown(chosen.parent, 0, 0)
+    # a test server already on disk stays there
+    (state / "pgtest").mkdir(parents=True)
+    assert testing.disposable_dir(state) == state / "pgtest"
+
+
+NO_URL = """
+def test_on_the_test_server(pgshift_conn):
+    assert pgshift_conn.execute("SHOW fsync").fetchone() == ("off",)
+    assert pgshift_conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
+"""
+
+
+def test_with_no_url_the_plugin_runs_its_own_test_server(pytester: pytest.Pytester) -> None:
+    import os
+
+    from tests.conftest import cli_env, run_cli
+
+    pytester.path.chmod(0o755)
+    pytester.makefile(".toml", pgshift='migrations = "migrations"\n')
+    write_migrations(pytester.path / "migrations", {"0001_users.sql": USERS})
+    pytester.makepyfile(test_no_url=NO_URL)
+    env = cli_env()  # no database variable at all
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name in set(os.environ) - set(env):
+                patch.delenv(name)
+            result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=300)
+        result.assert_outcomes(passed=1)
+        status = run_cli("embedded", "status", cwd=pytester.path, env=env)
+        tests_line = next(x for x in status.stdout.splitlines() if x.startswith("tests:"))
+        assert "running, postgresql://postgres@127.0.0.1:" in tests_line
+        # the project's own embedded server was never made
+        assert not (pytester.path / ".pgshift" / "pgdata").exists()
+    finally:
+        stopped = run_cli("embedded", "stop", cwd=pytester.path, env=env)
+    assert "stopped the test server in" in stopped.stdout
+    status = run_cli("embedded", "status", cwd=pytester.path, env=env)
+    assert "tests:" not in status.stdout
