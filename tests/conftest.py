@@ -33,13 +33,15 @@ def server_url() -> Iterator[str]:
         yield url
         return
     from pgshift.embedded import EmbeddedServer
+    from pgshift.testing import TEST_SERVER_SETTINGS
 
-    base = Path(tempfile.mkdtemp(prefix="pgshift-test-"))
+    # in memory where there is room, as the pytest plugin's test server: databases are
+    # made and dropped by the hundred, and each is hundreds of files
+    memory = Path("/dev/shm")
+    room = memory.is_dir() and shutil.disk_usage(memory).free > 1 << 30
+    base = Path(tempfile.mkdtemp(prefix="pgshift-test-", dir=memory if room else None))
     base.chmod(0o755)
-    server = EmbeddedServer(
-        base / "pgdata",
-        settings=("fsync = off", "synchronous_commit = off", "max_connections = 200"),
-    )
+    server = EmbeddedServer(base / "pgdata", settings=TEST_SERVER_SETTINGS)
     status = server.ensure_running()
     assert status.url is not None
     try:

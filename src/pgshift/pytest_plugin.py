@@ -11,6 +11,8 @@ Fixtures:
   the session, rolled back after the test: milliseconds, for tests that work only
   through it.
 - ``pgshift_settings``: the :class:`~pgshift.config.Settings` the plugin uses.
+- ``pgshift_server``: the URL of the server the databases are made on (for
+  :func:`pgshift.testing.stairway`, say).
 
 The marker ``@pytest.mark.pgshift_version("0003")`` gives the test the database as
 it was at that version: load data, then ``pgshift.migrate(url, to=...)`` and assert,
@@ -72,9 +74,10 @@ def pgshift_settings(pytestconfig: pytest.Config) -> Any:
 
 
 @pytest.fixture(scope="session")
-def _pgshift_server(pgshift_settings: Any) -> str:
-    """The server given, else the project's embedded test server (in memory where there
-    is room, without durability: its databases are disposable)."""
+def pgshift_server(pgshift_settings: Any) -> str:
+    """The URL of the server the test databases are made on: the server given, else the
+    project's embedded test server (in memory where there is room, without durability:
+    its databases are disposable)."""
     from pgshift.testing import disposable_dir, disposable_server
 
     if pgshift_settings.database_url is not None:
@@ -83,7 +86,7 @@ def _pgshift_server(pgshift_settings: Any) -> str:
 
 
 @pytest.fixture(scope="session")
-def _pgshift_pools(pgshift_settings: Any, _pgshift_server: str) -> Iterator[dict[Any, Any]]:
+def _pgshift_pools(pgshift_settings: Any, pgshift_server: str) -> Iterator[dict[Any, Any]]:
     """One pool of clones per template (per version pinned), for the session."""
     pools: dict[Any, Any] = {}
     yield pools
@@ -104,13 +107,13 @@ def _pool(pools: dict[Any, Any], settings: Any, server: str, version: str | None
 def pgshift_db(
     request: pytest.FixtureRequest,
     pgshift_settings: Any,
-    _pgshift_server: str,
+    pgshift_server: str,
     _pgshift_pools: dict[Any, Any],
 ) -> Iterator[TestDatabase]:
     """A freshly migrated database for this test (a clone of the template, made ahead)."""
     marker = request.node.get_closest_marker("pgshift_version")
     version = str(marker.args[0]) if marker and marker.args else None
-    pool = _pool(_pgshift_pools, pgshift_settings, _pgshift_server, version)
+    pool = _pool(_pgshift_pools, pgshift_settings, pgshift_server, version)
     database = pool.take()
     try:
         yield database
@@ -120,9 +123,9 @@ def pgshift_db(
 
 @pytest.fixture(scope="session")
 def _pgshift_shared(
-    pgshift_settings: Any, _pgshift_server: str, _pgshift_pools: dict[Any, Any]
+    pgshift_settings: Any, pgshift_server: str, _pgshift_pools: dict[Any, Any]
 ) -> Iterator[TestDatabase]:
-    pool = _pool(_pgshift_pools, pgshift_settings, _pgshift_server, None)
+    pool = _pool(_pgshift_pools, pgshift_settings, pgshift_server, None)
     database = pool.take()
     yield database
     pool.give_back(database)

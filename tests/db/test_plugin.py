@@ -77,7 +77,11 @@ def project(pytester: pytest.Pytester, server_url: str) -> Iterator[pytest.Pytes
     (migrations / "0002_split_names.sql").write_text(SPLIT)
     pytester.makepyfile(test_app=TESTS)
     yield pytester
-    # the templates this project's runs built (a user's stay for the next run)
+    _drop_templates(server_url, migrations)
+
+
+def _drop_templates(server_url: str, migrations: Path) -> None:
+    """The templates a project's runs built (a user's stay for the next run)."""
     import psycopg
     from psycopg import sql
 
@@ -139,8 +143,8 @@ def test_stairway_helper(project: pytest.Pytester, server_url: str) -> None:
 import pgshift.testing
 
 
-def test_stairway(pgshift_settings):
-    steps = pgshift.testing.stairway(pgshift_settings, pgshift_settings.database_url)
+def test_stairway(pgshift_settings, pgshift_server):
+    steps = pgshift.testing.stairway(pgshift_settings, pgshift_server)
     assert [s.migration for s in steps] == ["0001_users.sql", "0002_split_names.sql"]
 """
     )
@@ -332,3 +336,25 @@ def test_with_no_url_the_plugin_runs_its_own_test_server(pytester: pytest.Pytest
     assert "stopped the test server in" in stopped.stdout
     status = run_cli("embedded", "status", cwd=pytester.path, env=env)
     assert "tests:" not in status.stdout
+
+
+def test_the_example_projects_migration_tests_pass(
+    pytester: pytest.Pytester, server_url: str
+) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    for part in ("pgshift.toml", "migrations", "tests"):
+        source = ROOT / "examples" / "saas" / part
+        if source.is_dir():
+            shutil.copytree(source, pytester.path / part)
+        else:
+            shutil.copy(source, pytester.path / part)
+    try:
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", "--pgshift-url", server_url, "tests"
+        )
+        result.assert_outcomes(passed=4)
+    finally:
+        _drop_templates(server_url, pytester.path / "migrations")
