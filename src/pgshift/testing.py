@@ -208,8 +208,8 @@ def cloned(url: str, template: str) -> Iterator[TestDatabase]:
     name = CLONE_PREFIX + secrets.token_hex(6)
     with _admin(url) as admin:
         admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                sql.Identifier(name), sql.Identifier(template), _clone_strategy(admin)
             )
         )
     try:
@@ -254,6 +254,7 @@ class ClonePool:
         self._key = secrets.randbelow(2**31 - 2) + 1
         self._owner = _admin(url)
         self._owner.execute("SELECT pg_advisory_lock(%s, %s)", (_POOL_LOCKS, self._key))
+        self._strategy = _clone_strategy(self._owner)
         _drop_orphans(self._owner)
         for thread in self._threads:
             thread.start()
@@ -304,8 +305,8 @@ class ClonePool:
     def _make(self, admin: psycopg.Connection[Any]) -> TestDatabase:
         name = f"{CLONE_PREFIX}{self._key}_{secrets.token_hex(4)}"
         admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(self.template)
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                sql.Identifier(name), sql.Identifier(self.template), self._strategy
             )
         )
         return TestDatabase(name, make_conninfo(self.url, dbname=name))
@@ -343,6 +344,17 @@ class ClonePool:
         with self._owner:
             for name in left:
                 drop_database(self._owner, name)
+
+
+def _clone_strategy(admin: psycopg.Connection[Any]) -> sql.Composable:
+    """``STRATEGY FILE_COPY`` on a server without fsync (the plugin's test server): a copy
+    of the files, several times faster than the default's page-by-page copy through the
+    WAL. With fsync on, the checkpoints it needs make it the slower, so the default."""
+    if admin.info.server_version >= 150000:
+        fsync = admin.execute("SHOW fsync").fetchone()
+        if fsync is not None and fsync[0] == "off":
+            return sql.SQL(" STRATEGY FILE_COPY")
+    return sql.SQL("")
 
 
 def _drop_orphans(admin: psycopg.Connection[Any]) -> None:

@@ -268,6 +268,7 @@ def test_the_pool_keeps_clones_of_live_pools_and_drops_its_own(
     finally:
         first.give_back(held)
         first.close()
+        _drop_templates(server_url, tmp_path / "migrations")
     assert _clones_of(server_url, key) == []
 
 
