@@ -25,10 +25,12 @@ The server is ``--pgshift-url`` (or ``PGSHIFT_TEST_URL``, or the project's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:  # the plugin loads with every pytest run: the driver only when used
     from pgshift.testing import TestDatabase
@@ -82,7 +84,7 @@ def pgshift_server(pgshift_settings: Any) -> str:
 
     if pgshift_settings.database_url is not None:
         return str(pgshift_settings.database_url)
-    return disposable_server(disposable_dir(pgshift_settings.embedded_dir.parent))
+    return _said(lambda: disposable_server(disposable_dir(pgshift_settings.embedded_dir.parent)))
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +101,23 @@ def _pool(pools: dict[Any, Any], settings: Any, server: str, version: str | None
     from pgshift.testing import ClonePool, ensure_template
 
     if version not in pools:
-        pools[version] = ClonePool(server, ensure_template(settings, server, version))
+        pools[version] = _said(
+            lambda: ClonePool(server, ensure_template(settings, server, version))
+        )
     return pools[version]
+
+
+def _said(make: Callable[[], _T]) -> _T:
+    """``make()``, with pgshift's errors (an unreachable server, a migration that fails,
+    with its file:line) as one paragraph in the test's report, not a traceback."""
+    from pgshift.errors import PgshiftError
+
+    try:
+        return make()
+    except PgshiftError as exc:
+        failure = f"pgshift: {exc}"
+    # outside the handler, so that no chain of exceptions is shown
+    pytest.fail(failure, pytrace=False)
 
 
 @pytest.fixture
@@ -114,7 +131,7 @@ def pgshift_db(
     marker = request.node.get_closest_marker("pgshift_version")
     version = str(marker.args[0]) if marker and marker.args else None
     pool = _pool(_pgshift_pools, pgshift_settings, pgshift_server, version)
-    database = pool.take()
+    database = _said(pool.take)
     try:
         yield database
     finally:
@@ -126,7 +143,7 @@ def _pgshift_shared(
     pgshift_settings: Any, pgshift_server: str, _pgshift_pools: dict[Any, Any]
 ) -> Iterator[TestDatabase]:
     pool = _pool(_pgshift_pools, pgshift_settings, pgshift_server, None)
-    database = pool.take()
+    database = _said(pool.take)
     yield database
     pool.give_back(database)
 

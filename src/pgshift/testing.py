@@ -27,6 +27,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from pgshift.config import Settings
+from pgshift.connection import describe
 from pgshift.discovery import Migration, discover
 from pgshift.errors import PgshiftError
 from pgshift.scratch import drop_database
@@ -116,7 +117,9 @@ def remove_disposable(data_dir: Path) -> bool:
 
 
 def _admin(url: str) -> psycopg.Connection[Any]:
-    return psycopg.connect(url, autocommit=True)
+    from pgshift.connection import connect
+
+    return connect(url, source="--pgshift-url, PGSHIFT_TEST_URL or DATABASE_URL")
 
 
 def template_name(migrations: tuple[Migration, ...], version: str | None = None) -> str:
@@ -154,7 +157,16 @@ def ensure_template(settings: Settings, url: str, version: str | None = None) ->
                 return name
             if found:  # a build that died half-way: start again
                 _drop(admin, name)
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            try:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise PgshiftError(
+                    f"cannot make the test databases on {describe(url)}: the role may not "
+                    "create databases (each test gets one).",
+                    "Grant it CREATEDB (ALTER ROLE ... CREATEDB), or give no server at all "
+                    "(no --pgshift-url, PGSHIFT_TEST_URL or DATABASE_URL) to use the "
+                    "plugin's own test server.",
+                ) from exc
             target = make_conninfo(url, dbname=name)
             try:
                 migrate(settings=settings.with_url(target, "argument"), to=version, backup=False)
@@ -288,7 +300,12 @@ class ClonePool:
                     made: TestDatabase | BaseException
                     try:
                         made = self._make(admin)
-                    except BaseException as exc:  # the waiting test gets it
+                    except psycopg.Error as exc:  # the waiting test gets it
+                        made = PgshiftError(
+                            f"cannot clone {self.template} on {describe(self.url)}: {exc}",
+                            "The server's log says more; a full disk is the usual cause.",
+                        )
+                    except BaseException as exc:
                         made = exc
                     with self._changed:
                         self._making -= 1

@@ -359,3 +359,73 @@ def test_the_example_projects_migration_tests_pass(
         result.assert_outcomes(passed=4)
     finally:
         _drop_templates(server_url, pytester.path / "migrations")
+
+
+def test_an_unreachable_server_is_one_paragraph(project: pytest.Pytester) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = project.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "--pgshift-url",
+        f"postgresql://app:secret@127.0.0.1:{port}/postgres",
+        "-k",
+        "fresh",
+    )
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert f"pgshift: cannot connect to app@127.0.0.1:{port}" in out
+    assert "Traceback" not in out
+    assert "The above exception" not in out
+    assert "secret" not in out  # the password is never shown
+
+
+def test_a_broken_migration_names_its_file_and_line(
+    project: pytest.Pytester, server_url: str
+) -> None:
+    (project.path / "migrations" / "0003_broken.sql").write_text(
+        "ALTER TABLE users ADD COLUMN age int;\nALTER TABLE nobody ADD COLUMN x int;\n"
+    )
+    result = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--pgshift-url", server_url, "-k", "fresh or empty"
+    )
+    result.assert_outcomes(errors=2)
+    out = result.stdout.str()
+    assert "0003_broken.sql:2" in out
+    assert 'relation "nobody" does not exist' in out
+    assert "Traceback" not in out
+    assert "The above exception" not in out  # one paragraph, no chain
+
+
+def test_a_role_that_may_not_create_databases_is_told_so(
+    project: pytest.Pytester, server_url: str
+) -> None:
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    role = f"pgshift_nocreate_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB").format(sql.Identifier(role)))
+    try:
+        result = project.runpytest_subprocess(
+            "-p",
+            "no:cacheprovider",
+            "--pgshift-url",
+            make_conninfo(server_url, user=role),
+            "-k",
+            "fresh",
+        )
+        result.assert_outcomes(errors=1)
+        out = result.stdout.str()
+        assert "the role may not create databases" in out
+        assert "CREATEDB" in out
+        assert "Traceback" not in out
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
