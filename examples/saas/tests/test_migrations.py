@@ -18,6 +18,13 @@ from pgshift.testing import TestDatabase
 NEW_USER = "INSERT INTO users (name, email, password) VALUES (%s, %s, 'not a real hash')"
 
 
+def add_users(url: str, *users: tuple[str, str]) -> None:
+    """Users (name, email) as the application would have written them."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for user in users:
+            conn.execute(NEW_USER, user)
+
+
 def test_every_migration_steps_down_and_up_again(
     pgshift_settings: Settings, pgshift_server: str
 ) -> None:
@@ -40,9 +47,7 @@ def test_0008_makes_email_unique_and_keeps_the_users(
     pgshift_db: TestDatabase, pgshift_settings: Settings
 ) -> None:
     """A data migration's test: rows loaded at 0007, migrated to 0008, checked."""
-    with psycopg.connect(pgshift_db.url, autocommit=True) as conn:
-        conn.execute(NEW_USER, ("Ann", "ann@example.com"))
-        conn.execute(NEW_USER, ("Bob", "bob@example.com"))
+    add_users(pgshift_db.url, ("Ann", "ann@example.com"), ("Bob", "bob@example.com"))
     pgshift.migrate(pgshift_db.url, directory=pgshift_settings.migrations_dir, to="0008")
     with psycopg.connect(pgshift_db.url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone() == (2,)
@@ -55,9 +60,7 @@ def test_0008_stops_on_duplicate_emails_and_changes_nothing(
     pgshift_db: TestDatabase, pgshift_settings: Settings
 ) -> None:
     """What production would meet if two users shared an email: 0008 fails whole."""
-    with psycopg.connect(pgshift_db.url, autocommit=True) as conn:
-        conn.execute(NEW_USER, ("Ann", "ann@example.com"))
-        conn.execute(NEW_USER, ("Ann's twin", "ann@example.com"))
+    add_users(pgshift_db.url, ("Ann", "ann@example.com"), ("Ann's twin", "ann@example.com"))
     with pytest.raises(MigrationError) as failed:
         pgshift.migrate(pgshift_db.url, directory=pgshift_settings.migrations_dir, to="0008")
     assert "0008_users_email_unique.sql" in str(failed.value)
