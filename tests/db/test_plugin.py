@@ -33,6 +33,9 @@ import pgshift
 
 
 def test_a_fresh_migrated_database(pgshift_db, pgshift_conn):
+    assert pgshift_db.url.startswith("postgresql://")
+    assert pgshift_db.url.split("?")[0].endswith("/" + pgshift_db.name)
+    assert pgshift_conn.info.dbname == pgshift_db.name
     pgshift_conn.execute("INSERT INTO users (id, name) VALUES (1, 'Ada Lovelace')")
     assert pgshift_conn.execute("SELECT count(*) FROM users").fetchone() == (1,)
     columns = pgshift_conn.execute(
