@@ -72,7 +72,7 @@ def pgshift_settings(pytestconfig: pytest.Config) -> Any:
     directory = pytestconfig.getoption("--pgshift-migrations")
     if directory:
         flags["migrations"] = str(directory)
-    return load_settings(flags)
+    return _said(lambda: load_settings(flags))
 
 
 @pytest.fixture(scope="session")

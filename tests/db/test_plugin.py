@@ -432,3 +432,14 @@ def test_a_role_that_may_not_create_databases_is_told_so(
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_a_bad_configuration_is_one_paragraph(project: pytest.Pytester, server_url: str) -> None:
+    (project.path / "pgshift.toml").write_text('migrations = "migrations"\nlock_wiat = "5s"\n')
+    result = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--pgshift-url", server_url, "-k", "fresh"
+    )
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "pgshift.toml: unknown key 'lock_wiat'" in out
+    assert "Traceback" not in out
