@@ -308,7 +308,11 @@ def test_the_test_server_lives_in_memory_and_is_only_ours(
 
 
 NO_URL = """
-def test_on_the_test_server(pgshift_conn):
+import pytest
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_on_the_test_server(pgshift_conn, n):
     assert pgshift_conn.execute("SHOW fsync").fetchone() == ("off",)
     assert pgshift_conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
 """
@@ -328,8 +332,9 @@ def test_with_no_url_the_plugin_runs_its_own_test_server(pytester: pytest.Pytest
         with pytest.MonkeyPatch.context() as patch:
             for name in set(os.environ) - set(env):
                 patch.delenv(name)
-            result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=300)
-        result.assert_outcomes(passed=1)
+            # two workers start (or find) the one test server at once
+            result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", timeout=300)
+        result.assert_outcomes(passed=4)
         status = run_cli("embedded", "status", cwd=pytester.path, env=env)
         tests_line = next(x for x in status.stdout.splitlines() if x.startswith("tests:"))
         assert "running, postgresql://postgres@127.0.0.1:" in tests_line
