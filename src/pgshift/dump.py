@@ -23,6 +23,7 @@ from pgshift.schema import (
     EnumType,
     Function,
     Grant,
+    Policy,
     Schema,
     Table,
 )
@@ -36,6 +37,20 @@ def ident(*names: str) -> str:
 def quote(name: str) -> str:
     """An identifier quoted as PostgreSQL would need it (no connection required)."""
     return _quote(name)
+
+
+def policy_sql(policy: Policy, table: str) -> str:
+    """``CREATE POLICY`` of ``policy`` on ``table`` (already quoted), no semicolon."""
+    roles = ", ".join(r if r == "public" else _quote(r) for r in policy.roles)
+    line = (
+        f"CREATE POLICY {_quote(policy.name)} ON {table} AS "
+        f"{'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'} FOR {policy.command} TO {roles}"
+    )
+    if policy.using:
+        line += f" USING ({policy.using})"
+    if policy.check:
+        line += f" WITH CHECK ({policy.check})"
+    return line
 
 
 def _quote(name: str) -> str:
@@ -253,17 +268,7 @@ def render(schema: Schema) -> str:
             out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;")
         if table.force_row_security:
             out.append(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY;")
-        for p in table.policies:
-            line = (
-                f"CREATE POLICY {_quote(p.name)} ON {name} AS "
-                f"{'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} FOR {p.command} "
-                f"TO {', '.join(r if r == 'public' else _quote(r) for r in p.roles)}"
-            )
-            if p.using:
-                line += f" USING ({p.using})"
-            if p.check:
-                line += f" WITH CHECK ({p.check})"
-            out.append(line + ";")
+        out.extend(policy_sql(p, name) + ";" for p in table.policies)
     for table in schema.tables:
         out.extend(grant_sql(g, f"TABLE {ident(table.schema, table.name)}") for g in table.grants)
     for seq in schema.sequences:

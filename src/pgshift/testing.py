@@ -31,6 +31,7 @@ from pgshift.config import Settings
 from pgshift.connection import describe
 from pgshift.discovery import Migration, discover
 from pgshift.errors import PgshiftError
+from pgshift.schema import Schema
 from pgshift.scratch import drop_database
 from pgshift.version import __version__
 
@@ -444,7 +445,6 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
     scratch database of the server at ``url``; after each down the schema must equal
     the one before that migration's up. Raises :class:`PgshiftError` naming the first
     migration that fails, with what differs."""
-    from pgshift.diff import compare
     from pgshift.replay import scratch_replay
 
     settings = settings.with_url(url, "argument")
@@ -462,24 +462,40 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
                     "Add a '-- pgshift:down' section that undoes the up part.",
                 )
             replay.down(migration)
-            left = compare(before, replay.schema())
-            if left:
-                shown = "\n".join(
-                    "    " + d.describe("before the up", "after the down") for d in left
-                )
-                raise PgshiftError(
-                    f"{migration.path}: the down part does not undo the up part:\n{shown}",
-                    "Make the down part drop or restore each object listed.",
-                )
+            _same(
+                migration,
+                before,
+                replay.schema(),
+                ("before the up", "after the down"),
+                "the down part does not undo the up part",
+                "Make the down part drop or restore each object listed.",
+            )
             replay.up(migration)
-            again = compare(after, replay.schema())
-            if again:
-                shown = "\n".join("    " + d.describe("first up", "second up") for d in again)
-                raise PgshiftError(
-                    f"{migration.path}: applied again after its down, it makes another schema:\n"
-                    f"{shown}",
-                    "The down part leaves something the up part does not set back.",
-                )
+            _same(
+                migration,
+                after,
+                replay.schema(),
+                ("first up", "second up"),
+                "applied again after its down, it makes another schema",
+                "The down part leaves something the up part does not set back.",
+            )
             steps.append(StairwayStep(migration.name, True))
             before = after
     return tuple(steps)
+
+
+def _same(
+    migration: Migration,
+    expected: Schema,
+    actual: Schema,
+    sides: tuple[str, str],
+    problem: str,
+    hint: str,
+) -> None:
+    """Raise ``problem`` of ``migration`` with each difference when the schemas differ."""
+    from pgshift.diff import compare
+
+    differences = compare(expected, actual)
+    if differences:
+        shown = "\n".join("    " + d.describe(*sides) for d in differences)
+        raise PgshiftError(f"{migration.path}: {problem}:\n{shown}", hint)

@@ -14,7 +14,6 @@ from pgshift.diffsql.shapes import (
     named,
     narrows,
     policy_changed,
-    policy_sql,
     table_kind,
     uses_column,
 )
@@ -24,6 +23,7 @@ from pgshift.dump import (
     create_table_sql,
     ident,
     literal,
+    policy_sql,
     quote,
     views_in_order,
 )

@@ -163,19 +163,6 @@ def policy_changed(a: Policy, b: Policy) -> bool:
     return replace(a, comment=None) != replace(b, comment=None)
 
 
-def policy_sql(policy: Policy, table: str) -> str:
-    roles = ", ".join(r if r == "public" else quote(r) for r in policy.roles)
-    line = (
-        f"CREATE POLICY {quote(policy.name)} ON {table} AS "
-        f"{'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'} FOR {policy.command} TO {roles}"
-    )
-    if policy.using:
-        line += f" USING ({policy.using})"
-    if policy.check:
-        line += f" WITH CHECK ({policy.check})"
-    return line
-
-
 def drop_domain_check(domain: Domain, check: str) -> str:
     """The model keeps a domain's checks by definition: find the name at run time."""
     body = (
