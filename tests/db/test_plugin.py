@@ -448,3 +448,26 @@ def test_a_bad_configuration_is_one_paragraph(project: pytest.Pytester, server_u
     out = result.stdout.str()
     assert "pgshift.toml: unknown key 'lock_wiat'" in out
     assert "Traceback" not in out
+
+
+def test_the_stairway_names_the_migration_that_does_not_step_back(
+    server_url: str, tmp_path: Path
+) -> None:
+    import pgshift.testing
+    from pgshift.config import load_settings
+    from pgshift.errors import PgshiftError
+
+    leaky = (
+        "CREATE TABLE posts (id bigint PRIMARY KEY);\nCREATE TABLE tags (id int);\n"
+        "-- pgshift:down\nDROP TABLE posts;\n"
+    )
+    write_migrations(tmp_path / "migrations", {"0001_users.sql": USERS, "0002_posts.sql": leaky})
+    settings = load_settings({}, cwd=tmp_path, env={})
+    with pytest.raises(PgshiftError) as failed:
+        pgshift.testing.stairway(settings, server_url)
+    assert "0002_posts.sql: the down part does not undo the up part" in failed.value.message
+    assert "tags" in failed.value.message
+    (tmp_path / "migrations" / "0002_posts.sql").write_text("CREATE TABLE posts (id int);\n")
+    with pytest.raises(PgshiftError) as no_down:
+        pgshift.testing.stairway(settings, server_url)
+    assert "0002_posts.sql: no down part" in no_down.value.message
