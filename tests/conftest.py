@@ -110,6 +110,14 @@ def write_migrations(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     return folder
 
 
+# Advisory locks held in the database of the URL queried; other tests (a pytest plugin's
+# pool of clones, say) hold theirs in other databases of the same server.
+OWN_ADVISORY_LOCKS = (
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
 def query(url: str, text: str, params: object = None) -> list[tuple[object, ...]]:
     """Rows of one query, on a connection of its own."""
     with psycopg.connect(url, autocommit=True) as conn:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.conftest import query, run_cli, tables, write_migrations
+from tests.conftest import OWN_ADVISORY_LOCKS, query, run_cli, tables, write_migrations
 
 
 class PidHidingProxy:
@@ -93,7 +93,8 @@ def test_a_proxy_hiding_the_backend_is_refused_and_nothing_runs(
     assert "--allow-pooler" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert tables(db_url) == set()
-    assert query(db_url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == [(0,)]
+    locks = query(db_url, OWN_ADVISORY_LOCKS)
+    assert locks == [(0,)]
 
     allowed = run_cli("migrate", "--allow-pooler", "--dir", str(folder), url=proxied_url)
     assert allowed.returncode == 0, allowed.stderr

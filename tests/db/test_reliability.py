@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pgshift.runner import CRASH_AFTER_ENV
-from tests.conftest import cli_env, query, write_migrations
+from tests.conftest import OWN_ADVISORY_LOCKS, cli_env, query, write_migrations
 
 NO_TX_VERSION = 25
 
@@ -341,5 +341,5 @@ def test_a_signal_cancels_the_running_statement_and_releases_the_lock(
     assert sleeping == [(0,)]
     assert query(db_url, "SELECT version FROM pgshift.history") == [("1",)]
     assert query(db_url, "SELECT to_regclass('public.slow')") == [(None,)]
-    locks = query(db_url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+    locks = query(db_url, OWN_ADVISORY_LOCKS)
     assert locks == [(0,)]
