@@ -25,7 +25,7 @@ from pgshift import history
 from pgshift.api import EventHandler, _emit, _session, _settings
 from pgshift.config import Settings
 from pgshift.diff import Difference, compare
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import HistoryError, PgshiftError
 from pgshift.events import Event
 from pgshift.schema import Schema
@@ -171,7 +171,7 @@ def plan_adopt(
         raise PgshiftError(
             f"migrations directory {folder} does not exist.", "Run 'pgshift init' first."
         )
-    migrations = discover(folder)
+    migrations = project_migrations(settings).migrations
     with _session(settings, write=False, on_event=on_event) as session:
         conn = session.conn
         if history.installed_format(conn, settings.schema) and history.read(conn, settings.schema):
@@ -253,7 +253,7 @@ def adopt(
         if path.exists():
             raise PgshiftError(f"{path} already exists; nothing was recorded.")
         path.write_text(text)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     names = {m.name for m in plan.to_record} | {p.name for p, _ in plan.written}
     chosen = [m for m in migrations if m.name in names]
     kind = "baseline" if plan.prefix else "versioned"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pgshift import history
 from pgshift.config import Settings, load_settings
 from pgshift.connection import connect, describe
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import HistoryError, LintRefused
 from pgshift.events import Event, RunResult
 from pgshift.locking import AdvisoryLock, Holder
@@ -70,6 +70,8 @@ class StatusResult:
     target: str
     status: Status
     notes: tuple[str, ...] = ()
+    layout: str = "pgshift"  # the layout the directory was read by
+    layout_detected: bool = True  # False: pinned by the settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +280,7 @@ def migrate(
     With ``dry_run`` nothing is written and ``script`` holds the exact SQL, in order.
     """
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
     # A database without history is not touched before the lint has passed.
     with _session(
@@ -412,6 +414,8 @@ def _apply_all(
                 ),
             )
         guard.before(migration, statements[step.resume_at :])
+        if migration.note:
+            _emit(on_event, Event("note", migration.note))
         _emit(on_event, Event("start", migration.name, migration, index, total))
         result = runner.apply(migration, statements, step.resume_at, durable=index == total)
         results.append(result)
@@ -427,9 +431,15 @@ def status(
 ) -> StatusResult:
     """The state of every migration: applied, pending, changed, missing, out of order."""
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    found = project_migrations(settings)
     with _session(settings, write=False, on_event=on_event) as session:
-        return StatusResult(session.target, _status(session, migrations), tuple(session.notes))
+        return StatusResult(
+            session.target,
+            _status(session, found.migrations),
+            tuple(session.notes),
+            found.layout,
+            found.detected,
+        )
 
 
 def ensure(
@@ -502,7 +512,7 @@ def down(
     of them (default 1). Refuses, before running anything, if one has no down part.
     Data a down part destroys is backed up first, as for :func:`migrate`."""
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     with _session(settings, write=True, on_event=on_event) as session:
         chosen = down_plan(_status(session, migrations), target=to, steps=steps)
         runner = _runner(session)
@@ -535,7 +545,7 @@ def repair(
     """Accept the current checksum of edited applied files (and, with ``forget_missing``,
     drop the history rows of files that are gone). Runs no migration SQL."""
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     with _session(settings, write=True, on_event=on_event) as session:
         current = _status(session, migrations)
         changed = [e for e in current.having("changed") if e.migration is not None]
@@ -605,7 +615,7 @@ def baseline(
         raise HistoryError(f"baseline: {version!r} is not a version number.")
     version = canonical_version(version)
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     with _session(settings, write=True, on_event=on_event) as session:
         existing = history.read(session.conn, settings.schema)
         if any(row.kind != "repeatable" for row in existing):
@@ -717,7 +727,7 @@ def lint(
         if targets:
             migrations = collect(targets)
         else:
-            status = _status(session, discover(settings.migrations_dir))
+            status = _status(session, project_migrations(settings).migrations)
             migrations = tuple(
                 e.migration
                 for e in status.pending
@@ -754,7 +764,7 @@ def explain_locks(
     from pgshift.runner import Runner
 
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     with _session(settings, write=False, on_event=on_event) as session:
         status = _status(session, migrations)
         steps = make_plan(status, allow_out_of_order=settings.allow_out_of_order)

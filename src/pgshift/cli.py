@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from pgshift.config import LAYOUTS
 from pgshift.errors import PgshiftError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +37,11 @@ def _options(func: F) -> F:
             "--config",
             type=click.Path(dir_okay=False, path_type=Path),
             help="Config file (default: nearest pgshift.toml or pyproject.toml).",
+        ),
+        click.option(
+            "--layout",
+            type=click.Choice(LAYOUTS),
+            help="How the migrations directory is named (default: auto, detected).",
         ),
         click.option("--schema", help="Schema of pgshift's own tables (default: pgshift)."),
         click.option(
@@ -73,6 +79,7 @@ def _settings(opts: dict[str, Any]) -> Any:
         "database_url": opts.get("url"),
         "migrations": str(opts["directory"]) if opts.get("directory") else None,
         "schema": opts.get("schema"),
+        "layout": opts.get("layout"),
         "connect_wait": opts.get("wait"),
         "lock_wait": opts.get("lock_wait"),
     }
@@ -326,7 +333,7 @@ _STATE_COLOUR = {
 }
 
 
-def _print_status(target: str, current: Any) -> None:
+def _print_status(target: str, current: Any, layout: str = "") -> None:
     """A plain aligned table (fast for thousands of rows, and pipes cleanly)."""
     rows = [("version", "migration", "state", "applied at")]
     for entry in current.entries:
@@ -336,6 +343,8 @@ def _print_status(target: str, current: Any) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     styled: dict[str, str] = {}  # one style call per state, one write for the whole table
     lines = [f"{target}  (current version: {current.current or 'none'})"]
+    if layout:
+        lines.append(f"layout: {layout}")
     for index, (version, name, state, applied) in enumerate(rows):
         cells = f"{version:<{widths[0]}}  {name:<{widths[1]}}  "
         padded = f"{state:<{widths[2]}}"
@@ -371,6 +380,8 @@ def status(as_json: bool, **opts: Any) -> None:
             json.dumps(
                 {
                     "target": result.target,
+                    "layout": result.layout,
+                    "layout_detected": result.layout_detected,
                     "current": current.current,
                     "up_to_date": current.up_to_date,
                     "migrations": [
@@ -388,7 +399,8 @@ def status(as_json: bool, **opts: Any) -> None:
             )
         )
     else:
-        _print_status(result.target, current)
+        how = "detected" if result.layout_detected else "set in the settings"
+        _print_status(result.target, current, f"{result.layout} ({how})")
     sys.exit(EXIT_OK if current.up_to_date else EXIT_FINDINGS)
 
 

@@ -25,6 +25,19 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h":
 DEFAULT_LOCK_TIMEOUT = 5.0
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+# the directory layouts pgshift reads (pgshift.layouts has a reader for each but auto)
+LAYOUTS = (
+    "auto",
+    "pgshift",
+    "flyway",
+    "golang-migrate",
+    "dbmate",
+    "diesel",
+    "prisma",
+    "popx",
+    "postgres-migrations",
+)
+DIALECTS = ("postgres", "cockroach", "mysql", "sqlite3")
 
 
 def parse_duration(text: str | float, what: str) -> float:
@@ -76,6 +89,8 @@ class Settings:
     pg_dump: str | None = None  # the pg_dump to use instead of searching for one
     managed_schemas: tuple[str, ...] = ("public",)  # what reset drops and rebuilds
     config_file: Path | None = None
+    layout: str = "auto"  # how the migrations directory is named: one of LAYOUTS
+    dialect: str = "postgres"  # popx: the dialect whose files are read
 
     @property
     def uses_embedded(self) -> bool:
@@ -112,6 +127,8 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "backup_keep": ("PGSHIFT_BACKUP_KEEP", "keep"),
     "pg_dump": ("PGSHIFT_PG_DUMP", "str"),
     "managed_schemas": ("PGSHIFT_MANAGED_SCHEMAS", "names"),
+    "layout": ("PGSHIFT_LAYOUT", "layout"),
+    "dialect": ("PGSHIFT_DIALECT", "dialect"),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 _LIBPQ_SERVER_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -210,6 +227,13 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
         return tuple(sorted((str(k), str(v)) for k, v in value.items()))
     if not isinstance(value, str):
         raise ConfigError(f"{what}: expected a string, got {value!r}.")
+    if kind in ("layout", "dialect"):
+        known = LAYOUTS if kind == "layout" else DIALECTS
+        if value not in known:
+            raise ConfigError(
+                f"{what}: unknown {kind} {value!r}.", f"Known {kind}s: {', '.join(known)}."
+            )
+        return value
     if kind == "path":
         path = Path(value).expanduser()
         return path if path.is_absolute() else base / path
@@ -318,4 +342,6 @@ def load_settings(
         pg_dump=values.get("pg_dump"),
         managed_schemas=values.get("managed_schemas", ("public",)),
         config_file=file_path,
+        layout=values.get("layout", "auto"),
+        dialect=values.get("dialect", "postgres"),
     )

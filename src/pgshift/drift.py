@@ -15,7 +15,7 @@ from pathlib import Path
 from pgshift.api import EventHandler, _emit, _session, _settings, _status
 from pgshift.config import Settings
 from pgshift.diff import Difference, compare
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import MigrationError
 from pgshift.events import Event
 from pgshift.plan import Status, _problem
@@ -97,7 +97,7 @@ def drift(
     from pgshift.introspect import inspect
 
     settings = _settings(settings, url, directory)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     notes: list[str] = []
 
     def note(text: str) -> None:

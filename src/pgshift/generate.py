@@ -20,7 +20,7 @@ from pgshift.api import EventHandler, _emit, _settings
 from pgshift.config import Settings
 from pgshift.diff import compare
 from pgshift.diffsql import DiffScript, Step, diff_script
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, discover, project_migrations
 from pgshift.errors import PgshiftError
 from pgshift.events import Event
 from pgshift.fix import Part
@@ -161,7 +161,7 @@ def generate(
             notes.append(text)
             _emit(on_event, Event("note", text))
 
-    migrations = discover(folder)
+    migrations = project_migrations(settings).migrations
     target = read_schema(source, settings, note)
     with scratch_replay(settings, note) as replay:
         for migration in migrations:

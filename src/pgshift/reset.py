@@ -152,13 +152,13 @@ def check_files(settings: Settings) -> set[str]:
     """Read and check every migration and seed file, so that nothing is dropped for a
     rebuild that cannot work; return the schemas the migrations create themselves
     (reset leaves their creation to them)."""
-    from pgshift.discovery import discover
+    from pgshift.discovery import project_migrations
     from pgshift.runner import Runner
 
     for file in seed_files(settings):
         prepare(file)
     created = set()
-    for migration in discover(settings.migrations_dir):
+    for migration in project_migrations(settings).migrations:
         if migration.language != "sql" or migration.up is None:
             continue
         for statement in Runner.prepare(migration):

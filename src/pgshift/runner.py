@@ -25,7 +25,7 @@ from pgshift.errors import MigrationError, PgshiftError
 from pgshift.events import RunResult
 from pgshift.pymigration import load_python, python_error
 from pgshift.retry import LOCK_NOT_AVAILABLE, Backoff, blockers, tables_of
-from pgshift.sections import Section
+from pgshift.sections import Section, is_blank
 from pgshift.sqlstate import STATE_HINTS
 from pgshift.statements import Statement, check_runnable, split
 
@@ -194,10 +194,11 @@ class Runner:
     def prepare(migration: Migration, *, down: bool = False) -> tuple[Statement, ...]:
         """Parse and check a SQL migration's statements; raise before anything runs."""
         section = migration.down if down else migration.up
-        if section is None:
-            return ()
+        if section is None or (migration.foreign and is_blank(section)):
+            return ()  # another tool's empty file: a migration that does nothing
         statements = split(section)
-        check_runnable(statements, migration.directives.transaction, section)
+        transaction = migration.reverts_in_transaction if down else migration.directives.transaction
+        check_runnable(statements, transaction, section)
         return statements
 
     # -- apply -------------------------------------------------------------------
@@ -218,6 +219,10 @@ class Runner:
         between loses a migration together with its history row, never one of them.
         """
         started = time.perf_counter()
+        if migration.language == "sql" and not statements:
+            with self.conn.transaction():  # an empty file of another tool's: recorded
+                self._record_applied(migration, started)
+            return RunResult(migration, time.perf_counter() - started, 0, resume_at)
         attempt = 1
         while True:
             try:
@@ -544,7 +549,7 @@ class Runner:
                 self._exec(forget, params)
         else:
             assert migration.down is not None
-            if migration.directives.transaction:
+            if migration.reverts_in_transaction:
                 with self.conn.transaction():
                     for setting in self._settings(migration):
                         self._exec(setting)

@@ -136,11 +136,11 @@ def read_schema(
     if source.kind == "migrations":
         from dataclasses import replace
 
-        from pgshift.discovery import discover
+        from pgshift.discovery import project_migrations
         from pgshift.drift import replay_schema
 
         folder = replace(settings, migrations_dir=Path(source.value))
-        return replay_schema(folder, discover(folder.migrations_dir), on_note)
+        return replay_schema(folder, project_migrations(folder).migrations, on_note)
     from pgshift.scratch import scratch_database
 
     with (

@@ -54,8 +54,14 @@ def is_blank_or_comment(line: str) -> bool:
     return not stripped or stripped.startswith("--")
 
 
+def is_blank(section: Section) -> bool:
+    """True when the section holds nothing but blank lines and ``--`` comments."""
+    return all(is_blank_or_comment(line) for line in section.sql.splitlines())
+
+
 def require_content(section: Section, role: str) -> None:
-    if all(is_blank_or_comment(line) for line in section.sql.splitlines()):
+    """Refuse an empty part (pgshift's own layout: an empty file is a mistake)."""
+    if is_blank(section):
         raise DiscoveryError(
             f"{section.path}:{section.first_line}: the {role} part is empty "
             "(nothing but comments or blank lines).",

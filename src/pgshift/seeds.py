@@ -336,10 +336,10 @@ def seed_database(
     """
     # api is imported here: it sits above this module, which verify and reset use too.
     from pgshift.api import _session, _settings, _status
-    from pgshift.discovery import discover
+    from pgshift.discovery import project_migrations
 
     settings = _settings(settings, url, None)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     files = seed_files(settings)
     for file in files:  # a broken file refuses before the lock is even taken
         prepare(file)

@@ -29,7 +29,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgshift.config import Settings
 from pgshift.connection import describe
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import PgshiftError
 from pgshift.schema import Schema
 from pgshift.scratch import drop_database
@@ -187,7 +187,7 @@ def ensure_template(settings: Settings, url: str, version: str | None = None) ->
     """
     from pgshift.api import migrate
 
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     name = template_name(migrations, version)
     lock = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
     with _admin(url) as admin:
@@ -451,7 +451,7 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
     steps: list[StairwayStep] = []
     with scratch_replay(settings) as replay:
         before = replay.schema()
-        for migration in discover(settings.migrations_dir):
+        for migration in project_migrations(settings).migrations:
             replay.up(migration)
             if migration.kind != "versioned":
                 continue

@@ -19,7 +19,7 @@ from pathlib import Path
 from pgshift.api import EventHandler, _emit, _settings
 from pgshift.config import Settings
 from pgshift.diff import Difference, compare
-from pgshift.discovery import Migration, discover
+from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import PgshiftError
 from pgshift.events import Event
 from pgshift.replay import Replay, scratch_replay
@@ -373,7 +373,7 @@ def verify(
     settings = _settings(settings, url, directory)
     if environment is not None:
         settings = replace(settings, environment=environment)
-    migrations = discover(settings.migrations_dir)
+    migrations = project_migrations(settings).migrations
     for file in seed_files(settings):  # a seed that cannot be parsed stops us here
         prepare(file)
     run = _Run(settings, migrations, require_down, on_event)

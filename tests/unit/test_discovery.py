@@ -177,7 +177,7 @@ def test_any_changed_byte_changes_the_checksum(
     ("files", "message"),
     [
         ({"create_users.sql": "SELECT 1;"}, "does not name a migration"),
-        ({"0001-create.sql": "SELECT 1;"}, "does not name a migration"),
+        ({"0001.create.sql": "SELECT 1;"}, "does not name a migration"),
         ({"0001_a.sql": "SELECT 1;", "001_b.sql": "SELECT 2;"}, "two migrations have version 1"),
         ({"0001_a.sql": "-- pgshift:no-transactoin\nSELECT 1;"}, "unknown directive"),
         ({"0001_a.sql": "SELECT 1;\n-- pgshift:no-transaction\n"}, "is not at the top"),

@@ -1,0 +1,217 @@
+"""What the layout readers share: directory entries, SQL files into migrations, errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pgshift.errors import DiscoveryError, SqlError
+from pgshift.migration import Migration, digest, read_text, version_key
+from pgshift.sections import (
+    DBMATE_UP,
+    Directives,
+    Section,
+    is_blank,
+    require_content,
+    split_dbmate_sql,
+    split_pgshift_sql,
+)
+
+KNOWN = (
+    "pgshift (0001_slug.sql, 0001_slug.py, R__slug.sql), "
+    "flyway (V1__slug.sql, U1__slug.sql, R__slug.sql), "
+    "golang-migrate (1_slug.up.sql + 1_slug.down.sql), "
+    "dbmate (20240101120000_slug.sql with -- migrate:up), "
+    "diesel (2019-02-26-002946_slug/up.sql), "
+    "prisma (20210605225044_slug/migration.sql), "
+    "popx (20210101000000_slug.postgres.up.sql), "
+    "postgres-migrations (1-slug.sql)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a migrations directory."""
+
+    path: Path
+    is_dir: bool
+
+    @property
+    def name(self) -> str:
+        """The entry's name."""
+        return self.path.name
+
+
+def entries(directory: Path) -> tuple[Entry, ...]:
+    """The directory's entries by name; names starting with ``.`` or ``_`` are not ours."""
+    with os.scandir(directory) as scan:
+        found = sorted(scan, key=lambda e: e.name)
+    return tuple(
+        Entry(directory / e.name, e.is_dir()) for e in found if not e.name.startswith((".", "_"))
+    )
+
+
+def is_migration_file(entry: Entry) -> bool:
+    """SQL and Python files are migrations; a README, ``atlas.sum`` or ``.toml`` is not."""
+    return not entry.is_dir and entry.name.endswith((".sql", ".py"))
+
+
+def bad_name(entry: Entry, layout: str, rule: str) -> DiscoveryError:
+    """The error for a name the layout's rules do not read."""
+    what = "folder" if entry.is_dir else "file"
+    return DiscoveryError(
+        f"{entry.path}: {what} name does not name a migration of the {layout} layout ({rule}).",
+        f"Rename it, or move it out of the migrations directory. Layouts pgshift reads: "
+        f"{KNOWN}. 'layout' in pgshift.toml pins one (default: auto).",
+        path=entry.path,
+    )
+
+
+def sql_migration(
+    version: str | None,
+    slug: str,
+    path: Path,
+    text: str,
+    layout: str,
+    *,
+    sort_key: tuple[int, ...] | None = None,
+    title: str = "",
+    extra: Iterable[str] = (),
+) -> Migration:
+    """A one-file SQL migration: pgshift's ``-- pgshift:down`` or dbmate's sections.
+
+    ``extra`` are more texts the checksum covers (a Flyway ``.conf``, a diesel
+    ``metadata.toml``). Another tool's empty file is a migration that does nothing;
+    in pgshift's own layout it is an error.
+    """
+    lowered = text.lower()
+    if "pgshift:" not in lowered and "migrate:" not in lowered:
+        up, down, directives = Section(text, path, 1), None, Directives()
+    elif DBMATE_UP.search(text):
+        up, down, directives = split_dbmate_sql(path, text)
+        layout = "dbmate"
+    else:
+        up, down, directives = split_pgshift_sql(path, text)
+    migration = Migration(
+        version=version,
+        slug=slug,
+        kind="versioned" if version is not None else "repeatable",
+        path=path,
+        language="sql",
+        checksum=digest(text, *extra),
+        layout=layout,
+        up=up,
+        down=down if down is not None and not is_blank(down) else None,
+        has_down=down is not None and not is_blank(down),
+        directives=directives,
+        sort_key=(version_key(version) if version is not None else ())
+        if sort_key is None
+        else sort_key,
+        title=title,
+    )
+    if not migration.foreign:
+        require_content(up, "up")
+    elif layout == "dbmate" and down is not None:
+        # dbmate's empty down section is a down that does nothing
+        migration = replace(migration, down=down, has_down=True)
+    return finish(migration)
+
+
+def pair(
+    version: str,
+    slug: str,
+    up_path: Path,
+    down_path: Path | None,
+    layout: str,
+    *,
+    sort_key: tuple[int, ...] | None = None,
+    title: str = "",
+    transaction: bool | None = None,
+    extra: Iterable[str] = (),
+) -> Migration:
+    """An up file with an optional down file (golang-migrate, diesel, popx, folders)."""
+    up_text = read_text(up_path)
+    up, _, directives = split_pgshift_sql(up_path, up_text)
+    parts = [up_text]
+    down: Section | None = None
+    down_transaction: bool | None = None
+    if down_path is not None:
+        down_text = read_text(down_path)
+        parts.append(down_text)
+        down, _, down_directives = split_pgshift_sql(down_path, down_text)
+        down_transaction = down_directives.transaction
+    if transaction is False:
+        directives = replace(directives, transaction=False)
+        down_transaction = False
+    migration = Migration(
+        version=version,
+        slug=slug,
+        kind="versioned",
+        path=up_path,
+        language="sql",
+        checksum=digest(*parts, *extra),
+        layout=layout,
+        up=up,
+        down=down,
+        has_down=down is not None,
+        directives=directives,
+        sort_key=version_key(version) if sort_key is None else sort_key,
+        title=title,
+        down_transaction=down_transaction,
+    )
+    if not migration.foreign:
+        require_content(up, "up")
+        if down is not None and is_blank(down):
+            migration = replace(migration, down=None, has_down=False)
+    return finish(migration)
+
+
+# Statements that cannot run in a transaction block, found cheaply before parsing.
+_OUTSIDE_HINT = re.compile(r"\b(concurrently|vacuum|commit|rollback|alter\s+system)\b", re.I)
+# Tools that send a file without BEGIN (the server runs a lone statement outside any
+# transaction) or that move such statements out of one themselves (Flyway).
+AUTO_NO_TRANSACTION = frozenset({"flyway", "golang-migrate", "prisma"})
+
+
+def finish(migration: Migration) -> Migration:
+    """Run a foreign file outside a transaction when its tool would have.
+
+    Only files that mention CONCURRENTLY, VACUUM, COMMIT and the like are parsed here,
+    so reading a directory stays cheap.
+    """
+    if migration.layout not in AUTO_NO_TRANSACTION or not migration.directives.transaction:
+        return migration
+    changes: dict[str, object] = {}
+    found = _needs_outside(migration.up)
+    if found:
+        changes["directives"] = replace(migration.directives, transaction=False)
+        changes["note"] = (
+            f"{migration.name}: {found} cannot run in a transaction; run statement by "
+            f"statement outside one, as {migration.layout} does"
+        )
+        if migration.down_transaction is None:
+            changes["down_transaction"] = True
+    down_found = _needs_outside(migration.down)
+    if down_found:
+        changes["down_transaction"] = False
+    return replace(migration, **changes) if changes else migration  # type: ignore[arg-type]
+
+
+def _needs_outside(section: Section | None) -> str:
+    """``file:line (STATEMENT)`` of the first statement that cannot run in a transaction."""
+    if section is None or not _OUTSIDE_HINT.search(section.sql):
+        return ""
+    from pgshift.statements import split
+
+    try:
+        statements = split(section)
+    except SqlError:
+        return ""  # reported, with its line, when the file is prepared to run
+    for statement in statements:
+        if statement.outside_transaction:
+            head = " ".join(statement.sql.split()[:4])
+            return f"line {statement.line} ({head} ...)"
+    return ""

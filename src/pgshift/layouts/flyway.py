@@ -1,0 +1,102 @@
+"""Flyway: ``V1__slug.sql``, ``V1.2__slug.sql``, ``U1__slug.sql`` (undo), ``R__slug.sql``.
+
+Versions compare part by part as integers (``1.10`` after ``1.9``); repeatables run
+after the versioned ones, again when they change. A ``<file>.sql.conf`` beside a
+migration with ``executeInTransaction=false`` runs it outside a transaction, and a
+file holding a statement that cannot run in one (``CREATE INDEX CONCURRENTLY``) is
+run outside one, as Flyway does by itself on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from pgshift.errors import DiscoveryError
+from pgshift.layouts._common import Entry, bad_name, finish, is_migration_file, sql_migration
+from pgshift.migration import Migration, canonical_version, digest, read_text
+from pgshift.sections import Section
+
+NAME = "flyway"
+VERSIONED = re.compile(r"^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$")
+REPEATABLE = re.compile(r"^R__(.+)\.sql$")
+RULE = "V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql"
+_FALSE = re.compile(r"^\s*executeInTransaction\s*=\s*false\s*$", re.I | re.M)
+
+
+def _conf(path: Path) -> tuple[bool, tuple[str, ...]]:
+    """Whether ``<file>.sql.conf`` lets the file run in a transaction, and its text."""
+    conf = path.with_name(path.name + ".conf")
+    if not conf.is_file():
+        return True, ()
+    text = read_text(conf)
+    return not _FALSE.search(text), (text,)
+
+
+def read_one(entry: Entry, found: list[Migration], undo: dict[str, Path]) -> None:
+    """Read one Flyway file into ``found`` (an undo file into ``undo``, by version)."""
+    name = entry.name
+    if match := REPEATABLE.match(name):
+        text = read_text(entry.path)
+        transaction, extra = _conf(entry.path)
+        migration = sql_migration(None, match.group(1), entry.path, text, "repeatable", extra=extra)
+        if not transaction:
+            migration = replace(
+                migration, directives=replace(migration.directives, transaction=False)
+            )
+        found.append(migration)
+        return
+    match = VERSIONED.match(name)
+    assert match is not None
+    version = canonical_version(match.group(2))
+    if match.group(1) == "U":
+        undo[version] = entry.path
+        return
+    text = read_text(entry.path)
+    transaction, extra = _conf(entry.path)
+    migration = sql_migration(version, match.group(3), entry.path, text, NAME, extra=extra)
+    if not transaction:
+        migration = replace(migration, directives=replace(migration.directives, transaction=False))
+    found.append(finish(migration))
+
+
+def attach_undo(found: list[Migration], undo: dict[str, Path]) -> list[Migration]:
+    """Give each versioned migration its ``U`` file as its down part."""
+    by_version = {m.version: i for i, m in enumerate(found) if m.version is not None}
+    for version, path in undo.items():
+        index = by_version.get(version)
+        if index is None:
+            raise DiscoveryError(
+                f"{path}: an undo file for version {version}, which has no V file.",
+                "Add the V file or remove the undo file.",
+                path=path,
+            )
+        target = found[index]
+        text = read_text(path)
+        down = Section(text, path, 1)
+        target = replace(
+            target,
+            checksum=digest(read_text(target.path), text),
+            down=down,
+            has_down=True,
+            down_transaction=target.directives.transaction,
+        )
+        found[index] = finish(target)
+    return found
+
+
+def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
+    """Every Flyway migration among ``found``."""
+    migrations: list[Migration] = []
+    undo: dict[str, Path] = {}
+    for entry in found:
+        if entry.is_dir:
+            raise bad_name(entry, NAME, RULE)
+        if not is_migration_file(entry):
+            continue
+        if VERSIONED.match(entry.name) or REPEATABLE.match(entry.name):
+            read_one(entry, migrations, undo)
+        else:
+            raise bad_name(entry, NAME, RULE)
+    return attach_undo(migrations, undo)
