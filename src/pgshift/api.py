@@ -291,10 +291,13 @@ def migrate(
         if not steps:
             return MigrateResult(session.target, notes=tuple(session.notes))
         runner = _runner(session, dry_run=dry_run, on_event=on_event)
-        prepared = [
-            (step, runner.prepare(step.migration) if step.migration.language == "sql" else ())
-            for step in steps
-        ]
+        prepared = _fit_server(
+            session,
+            [
+                (step, runner.prepare(step.migration) if step.migration.language == "sql" else ())
+                for step in steps
+            ],
+        )
         if lint:
             _lint_before_running(session, prepared, on_event)
             if not dry_run and session.installed == 0:
@@ -325,6 +328,21 @@ def migrate(
             notes=tuple(session.notes),
             backups=tuple(guard.taken),
         )
+
+
+def _fit_server(
+    session: _Session, prepared: list[tuple[Step, tuple[Statement, ...]]]
+) -> list[tuple[Step, tuple[Statement, ...]]]:
+    """Another tool's files, as that tool would run them on this server's version."""
+    from dataclasses import replace
+
+    from pgshift.layouts._common import for_server
+
+    major = session.conn.info.server_version // 10000
+    return [
+        (replace(step, migration=for_server(step.migration, statements, major)), statements)
+        for step, statements in prepared
+    ]
 
 
 def _guard(session: _Session, enabled: bool, on_event: EventHandler | None) -> BackupGuard:
@@ -362,6 +380,16 @@ def _lint_before_running(
         for finding in lint_migration(step.migration, options, statements)
     ]
     errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        from pgshift.gate import waive_harmless
+
+        errors, waived = waive_harmless(
+            session.conn, [(step.migration, statements) for step, statements in prepared], errors
+        )
+        for note in waived:
+            session.notes.append(note)
+            _emit(on_event, Event("note", note))
+        findings = [f for f in findings if f.severity != Severity.ERROR or f in errors]
     if errors:
         shown = "\n".join(
             f"    {f.path}:{f.line}: [{f.rule}] {f.message}\n      safe: {f.safe}"

@@ -19,6 +19,7 @@ from pgshift import backup
 from pgshift.config import Settings
 from pgshift.connection import describe
 from pgshift.discovery import Migration
+from pgshift.gate import Creations
 from pgshift.pgtools import Tool, ToolMissing, find_tool
 from pgshift.scratch import PREFIX as SCRATCH_PREFIX
 from pgshift.statements import Statement
@@ -45,6 +46,7 @@ class BackupGuard:
         self.pgshift_version = pgshift_version
         self.tool: Tool | None = None
         self.taken: list[backup.Backup] = []
+        self.run = Creations()
         # the throw-away databases of verify and drift hold nothing worth keeping
         self._scratch = conn.info.dbname.startswith(SCRATCH_PREFIX)
 
@@ -92,7 +94,11 @@ class BackupGuard:
 
     def before(self, migration: Migration, statements: Sequence[Statement]) -> None:
         """Save what ``migration`` is about to destroy (nothing if it destroys nothing)."""
-        found = backup.losses(statements)
+        found: list[backup.Loss] = []
+        for statement in statements:
+            # what an earlier statement of this run created holds nothing from before it
+            found.extend(x for x in backup.losses((statement,)) if not self.run.made_by(x))
+            self.run.add(statement, migration.name)
         if not found or self.skips(migration) or self._scratch:
             return
         items: list[backup.Item] = []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgshift.errors import DiscoveryError, SqlError
 from pgshift.migration import Migration, digest, read_text, version_key
@@ -19,6 +20,9 @@ from pgshift.sections import (
     split_dbmate_sql,
     split_pgshift_sql,
 )
+
+if TYPE_CHECKING:
+    from pgshift.statements import Statement
 
 KNOWN = (
     "pgshift (0001_slug.sql, 0001_slug.py, R__slug.sql), "
@@ -80,12 +84,14 @@ def sql_migration(
     sort_key: tuple[int, ...] | None = None,
     title: str = "",
     extra: Iterable[str] = (),
+    transaction: bool | None = None,
 ) -> Migration:
     """A one-file SQL migration: pgshift's ``-- pgshift:down`` or dbmate's sections.
 
     ``extra`` are more texts the checksum covers (a Flyway ``.conf``, a diesel
-    ``metadata.toml``). Another tool's empty file is a migration that does nothing;
-    in pgshift's own layout it is an error.
+    ``metadata.toml``); ``transaction=False`` is the tool's own no-transaction mark.
+    Another tool's empty file is a migration that does nothing; in pgshift's own
+    layout it is an error.
     """
     lowered = text.lower()
     if "pgshift:" not in lowered and "migrate:" not in lowered:
@@ -95,6 +101,8 @@ def sql_migration(
         layout = "dbmate"
     else:
         up, down, directives = split_pgshift_sql(path, text)
+    if transaction is False:
+        directives = replace(directives, transaction=False)
     migration = Migration(
         version=version,
         slug=slug,
@@ -142,7 +150,7 @@ def pair(
         down_text = read_text(down_path)
         parts.append(down_text)
         down, _, down_directives = split_pgshift_sql(down_path, down_text)
-        down_transaction = down_directives.transaction
+        down_transaction = None if down_directives.transaction else False
     if transaction is False:
         directives = replace(directives, transaction=False)
         down_transaction = False
@@ -177,26 +185,28 @@ AUTO_NO_TRANSACTION = frozenset({"flyway", "golang-migrate", "prisma"})
 
 
 def finish(migration: Migration) -> Migration:
-    """Run a foreign file outside a transaction when its tool would have.
+    """Run a foreign file outside a transaction when its tool would have: the up part
+    and the down part each by what it holds.
 
     Only files that mention CONCURRENTLY, VACUUM, COMMIT and the like are parsed here,
     so reading a directory stays cheap.
     """
-    if migration.layout not in AUTO_NO_TRANSACTION or not migration.directives.transaction:
+    if migration.layout not in AUTO_NO_TRANSACTION:
         return migration
     changes: dict[str, object] = {}
-    found = _needs_outside(migration.up)
-    if found:
-        changes["directives"] = replace(migration.directives, transaction=False)
-        changes["note"] = (
-            f"{migration.name}: {found} cannot run in a transaction; run statement by "
-            f"statement outside one, as {migration.layout} does"
-        )
-        if migration.down_transaction is None:
-            changes["down_transaction"] = True
-    down_found = _needs_outside(migration.down)
-    if down_found:
-        changes["down_transaction"] = False
+    if migration.directives.transaction:
+        found = _needs_outside(migration.up)
+        if found:
+            changes["directives"] = replace(migration.directives, transaction=False)
+            changes["note"] = (
+                f"{migration.name}: {found} cannot run in a transaction; run statement by "
+                f"statement outside one, as {migration.layout} does"
+            )
+    # a down part follows its up part unless said otherwise: judge it by its own content
+    # when the up part's mode is pgshift's own decision
+    automatic = migration.directives.transaction or migration.note or "note" in changes
+    if migration.down is not None and migration.down_transaction is None and automatic:
+        changes["down_transaction"] = not _needs_outside(migration.down)
     return replace(migration, **changes) if changes else migration  # type: ignore[arg-type]
 
 
@@ -215,3 +225,24 @@ def _needs_outside(section: Section | None) -> str:
             head = " ".join(statement.sql.split()[:4])
             return f"line {statement.line} ({head} ...)"
     return ""
+
+
+def for_server(migration: Migration, statements: Sequence[Statement], major: int) -> Migration:
+    """Before PostgreSQL 12, ``ALTER TYPE ... ADD VALUE`` cannot run in a transaction: a
+    file of a tool that would have sent it outside one runs outside one there too."""
+    if (
+        major >= 12
+        or migration.layout not in AUTO_NO_TRANSACTION
+        or not migration.directives.transaction
+    ):
+        return migration
+    for statement in statements:
+        if statement.node == "AlterEnumStmt" and not statement.tree.get("oldVal"):
+            return replace(
+                migration,
+                directives=replace(migration.directives, transaction=False),
+                note=f"{migration.name}: line {statement.line} (ALTER TYPE ... ADD VALUE) cannot "
+                f"run in a transaction before PostgreSQL 12; run statement by statement outside "
+                f"one, as {migration.layout} does",
+            )
+    return migration

@@ -40,12 +40,17 @@ def read_one(entry: Entry, found: list[Migration], undo: dict[str, Path]) -> Non
     if match := REPEATABLE.match(name):
         text = read_text(entry.path)
         transaction, extra = _conf(entry.path)
-        migration = sql_migration(None, match.group(1), entry.path, text, "repeatable", extra=extra)
-        if not transaction:
-            migration = replace(
-                migration, directives=replace(migration.directives, transaction=False)
+        found.append(
+            sql_migration(
+                None,
+                match.group(1),
+                entry.path,
+                text,
+                "repeatable",
+                extra=extra,
+                transaction=transaction,
             )
-        found.append(migration)
+        )
         return
     match = VERSIONED.match(name)
     assert match is not None
@@ -55,10 +60,11 @@ def read_one(entry: Entry, found: list[Migration], undo: dict[str, Path]) -> Non
         return
     text = read_text(entry.path)
     transaction, extra = _conf(entry.path)
-    migration = sql_migration(version, match.group(3), entry.path, text, NAME, extra=extra)
-    if not transaction:
-        migration = replace(migration, directives=replace(migration.directives, transaction=False))
-    found.append(finish(migration))
+    found.append(
+        sql_migration(
+            version, match.group(3), entry.path, text, NAME, extra=extra, transaction=transaction
+        )
+    )
 
 
 def attach_undo(found: list[Migration], undo: dict[str, Path]) -> list[Migration]:
@@ -80,7 +86,7 @@ def attach_undo(found: list[Migration], undo: dict[str, Path]) -> list[Migration
             checksum=digest(read_text(target.path), text),
             down=down,
             has_down=True,
-            down_transaction=target.directives.transaction,
+            down_transaction=None,
         )
         found[index] = finish(target)
     return found

@@ -7,7 +7,6 @@ Each file runs in a transaction unless it holds the line
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from pgshift.errors import DiscoveryError
 from pgshift.layouts._common import Entry, bad_name, sql_migration
@@ -40,10 +39,7 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
         text = read_text(entry.path)
         version = canonical_version(match.group(1))
         slug = match.group(2) or match.group(1)
-        migration = sql_migration(version, slug, entry.path, text, NAME)
-        if DISABLE in text:
-            migration = replace(
-                migration, directives=replace(migration.directives, transaction=False)
-            )
-        migrations.append(migration)
+        migrations.append(
+            sql_migration(version, slug, entry.path, text, NAME, transaction=DISABLE not in text)
+        )
     return migrations
