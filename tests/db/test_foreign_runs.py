@@ -1,0 +1,121 @@
+"""How other tools' files run: empty files, transactions as the tool ran them, bad names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pgshift import down, migrate, status
+from pgshift.events import Event
+from tests.conftest import query, run_cli, tables, write_migrations
+
+
+def test_flyway_runs_a_concurrent_index_outside_a_transaction_and_says_so(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "V1__users.sql": "CREATE TABLE users (id int, email text);\n",
+            "V2__index.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+            "CREATE INDEX CONCURRENTLY users_id ON users (id);\n",
+        },
+    )
+    events: list[Event] = []
+    result = migrate(db_url, directory=folder, on_event=events.append)
+    assert len(result.applied) == 2
+    notes = [e.message for e in events if e.kind == "note"]
+    assert any(
+        n.startswith("V2__index.sql: line 1 (CREATE INDEX CONCURRENTLY") and "as flyway does" in n
+        for n in notes
+    )
+    assert query(
+        db_url,
+        "SELECT bool_and(indisvalid), count(*) FROM pg_index WHERE indrelid = 'users'::regclass",
+    ) == [(True, 2)]
+    # (CONCURRENTLY fails inside a transaction: both indexes show it ran outside one)
+    assert query(db_url, "SELECT count(*) FROM pgshift.journal") == [(0,)]
+    assert query(db_url, "SELECT version FROM pgshift.history ORDER BY id") == [("1",), ("2",)]
+
+
+def test_golang_migrate_empty_files_are_recorded_and_undone(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "1_users.up.sql": "CREATE TABLE users (id int);\n",
+            "1_users.down.sql": "DROP TABLE users;\n",
+            "2_only_for_mysql.up.sql": "",
+            "2_only_for_mysql.down.sql": "-- nothing to undo on PostgreSQL\n",
+        },
+    )
+    result = migrate(db_url, directory=folder)
+    assert [r.migration.name for r in result.applied] == [
+        "1_users.up.sql",
+        "2_only_for_mysql.up.sql",
+    ]
+    assert query(db_url, "SELECT version FROM pgshift.history ORDER BY id") == [("1",), ("2",)]
+    shown = status(db_url, directory=folder)
+    assert shown.layout == "golang-migrate"
+    assert shown.status.up_to_date
+    reverted = down(db_url, directory=folder, to="0")
+    assert len(reverted.reverted) == 2
+    assert tables(db_url) == set()
+
+
+def test_dbmate_without_its_marker_is_refused_before_anything_runs(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "20240101000001_users.sql": "-- migrate:up\nCREATE TABLE users (id int);\n",
+            "20240101000002_index.sql": "-- migrate:up\n"
+            "CREATE INDEX CONCURRENTLY users_id ON users (id);\n",
+        },
+    )
+    done = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert done.returncode == 2
+    assert "20240101000002_index.sql:2: this statement cannot run inside a transaction" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert tables(db_url) == set()
+
+
+def test_status_names_the_layout_and_a_pinned_layout_refuses_other_names(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "2019-02-26-002946_users/up.sql": "CREATE TABLE users (id int);\n",
+            "2019-02-26-002946_users/down.sql": "DROP TABLE users;\n",
+        },
+    )
+    shown = run_cli("status", "--dir", str(folder), url=db_url)
+    assert "layout: diesel (detected)" in shown.stdout
+    assert "2019-02-26-002946_users" in shown.stdout
+    assert "up.sql" not in shown.stdout
+    data = json.loads(run_cli("status", "--json", "--dir", str(folder), url=db_url).stdout)
+    assert (data["layout"], data["layout_detected"]) == ("diesel", True)
+    assert data["migrations"][0]["version"] == "2019-02-26-002946"
+
+    pinned = run_cli("status", "--layout", "prisma", "--dir", str(folder), url=db_url)
+    assert pinned.returncode == 2
+    assert "2019-02-26-002946_users: folder name does not name a migration of the prisma" in (
+        pinned.stderr
+    )
+    assert "diesel (2019-02-26-002946_slug/up.sql)" in pinned.stderr
+    assert "Traceback" not in pinned.stderr
+
+
+def test_a_nul_byte_is_one_paragraph_and_nothing_is_recorded(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {"0001_a.sql": b"CREATE TABLE a (id int);\n\x00CREATE TABLE b (id int);\n"},
+    )
+    done = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert done.returncode == 2
+    assert "0001_a.sql:2: the file holds a NUL byte" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tables(db_url) == set()
