@@ -25,6 +25,7 @@ from pgshift.migration import (
     read_text,
     version_key,
 )
+from pgshift.sections import DBMATE_UP
 
 __all__ = [
     "FOREIGN_LAYOUTS",
@@ -34,6 +35,7 @@ __all__ = [
     "Migration",
     "canonical_version",
     "discover",
+    "layout_of",
     "project_migrations",
     "read_directory",
     "read_text",
@@ -73,6 +75,26 @@ def read_directory(directory: Path, layout: str = "auto", dialect: str = "postgr
         if kinds == {"dbmate"}:
             name = "dbmate"
     return Directory(directory, name, layout == "auto", _ordered(migrations))
+
+
+def layout_of(directory: Path, layout: str = "auto") -> str:
+    """The layout ``directory`` is read by, from the names alone (and dbmate's marker),
+    without reading it as migrations: a file still being written does not stop it."""
+    if layout != "auto":
+        return layout
+    found = entries(directory)
+    name = layouts.detect(found)
+    sql_files = [e.path for e in found if not e.is_dir and e.name.endswith(".sql")]
+    if name == "pgshift" and sql_files and all(_dbmate(path) for path in sql_files):
+        return "dbmate"
+    return name
+
+
+def _dbmate(path: Path) -> bool:
+    try:
+        return DBMATE_UP.search(path.read_text(errors="replace")) is not None
+    except OSError:
+        return False
 
 
 def discover(

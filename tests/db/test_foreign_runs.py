@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
+
 from pgshift import down, migrate, status
+from pgshift.discovery import read_directory
 from pgshift.events import Event
 from tests.conftest import query, run_cli, tables, write_migrations
 
@@ -119,3 +123,32 @@ def test_a_nul_byte_is_one_paragraph_and_nothing_is_recorded(db_url: str, tmp_pa
     assert "0001_a.sql:2: the file holds a NUL byte" in done.stderr
     assert "Traceback" not in done.stderr
     assert tables(db_url) == set()
+
+
+@pytest.mark.parametrize(
+    ("files", "made"),
+    [
+        ({"2019-02-26-002946_a/up.sql": "SELECT 1;"}, r"\d{4}-\d\d-\d\d-\d{6}_add_posts/up\.sql"),
+        ({"20210605225044_a/migration.sql": "SELECT 1;"}, r"\d{14}_add_posts/migration\.sql"),
+        ({"V0009.A.up.sql": "SELECT 1;"}, r"V0010\.add_posts\.up\.sql"),
+        ({"V1__a.sql": "SELECT 1;", "V2__b.sql": "SELECT 1;"}, r"V3__add_posts\.sql"),
+        ({"1-a.sql": "SELECT 1;"}, r"2-add_posts\.sql"),
+        (
+            {"20200101000001000000_a.postgres.up.sql": "SELECT 1;"},
+            r"\d{20}_add_posts\.up\.sql",
+        ),
+        ({"20240101000000_a.sql": "-- migrate:up\nSELECT 1;\n"}, r"\d{14}_add_posts\.sql"),
+    ],
+)
+def test_new_writes_the_next_migration_in_the_directorys_layout(
+    tmp_path: Path, files: dict[str, str], made: str
+) -> None:
+    folder = write_migrations(tmp_path / "migrations", files)
+    before = read_directory(folder)
+    done = run_cli("new", "add posts", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    after = read_directory(folder)
+    assert after.layout == before.layout  # the directory still reads as the tool's
+    (added,) = [m for m in after.migrations if m not in before.migrations]
+    assert re.fullmatch(made, str(added.path.relative_to(folder)))
+    assert added is after.migrations[-1]  # it comes last
