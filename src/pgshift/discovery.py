@@ -15,7 +15,7 @@ from pathlib import Path
 from pgshift import layouts
 from pgshift.config import Settings
 from pgshift.errors import DiscoveryError
-from pgshift.layouts._common import entries, sql_migration
+from pgshift.layouts._common import Entry, entries, sql_migration
 from pgshift.migration import (
     FOREIGN_LAYOUTS,
     Kind,
@@ -68,25 +68,25 @@ def read_directory(directory: Path, layout: str = "auto", dialect: str = "postgr
             path=directory,
         )
     found = entries(directory)
-    name = layouts.detect(found) if layout == "auto" else layout
+    name = _detect(found) if layout == "auto" else layout
     migrations = layouts.READERS[name](found, dialect)
-    if layout == "auto" and name == "pgshift" and migrations:
-        kinds = {m.layout for m in migrations}
-        if kinds == {"dbmate"}:
-            name = "dbmate"
     return Directory(directory, name, layout == "auto", _ordered(migrations))
 
 
 def layout_of(directory: Path, layout: str = "auto") -> str:
     """The layout ``directory`` is read by, from the names alone (and dbmate's marker),
     without reading it as migrations: a file still being written does not stop it."""
-    if layout != "auto":
-        return layout
-    found = entries(directory)
+    return layout if layout != "auto" else _detect(entries(directory))
+
+
+def _detect(found: tuple[Entry, ...]) -> str:
+    """The layout the names show, or dbmate when every SQL file has dbmate's sections
+    (dbmate reads any name that starts with digits)."""
     name = layouts.detect(found)
-    sql_files = [e.path for e in found if not e.is_dir and e.name.endswith(".sql")]
-    if name == "pgshift" and sql_files and all(_dbmate(path) for path in sql_files):
-        return "dbmate"
+    if name in ("pgshift", "postgres-migrations"):
+        sql_files = [e.path for e in found if not e.is_dir and e.name.endswith(".sql")]
+        if sql_files and all(_dbmate(path) for path in sql_files):
+            return "dbmate"
     return name
 
 

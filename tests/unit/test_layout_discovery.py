@@ -196,7 +196,7 @@ def test_dbmate_is_reported_and_pinned_layout_names_the_rules(tmp_path: Path) ->
     assert migration.has_down
     assert Runner.prepare(migration, down=True) == ()
     with pytest.raises(DiscoveryError) as error:
-        _read(tmp_path / "x", {"0001_a.sql": "SELECT 1;"}, "diesel")
+        _read(tmp_path / "x", {"create_users/up.sql": "SELECT 1;"}, "diesel")
     assert "diesel layout" in error.value.message
     assert "prisma (20210605225044_slug/migration.sql)" in error.value.hint
     with pytest.raises(DiscoveryError, match="without its '-- migrate:up' line"):
@@ -229,3 +229,70 @@ def test_layout_setting_is_checked(tmp_path: Path) -> None:
     (tmp_path / "pgshift.toml").write_text('layout = "prisma"\n')
     assert load_settings(env={}, cwd=tmp_path).layout == "prisma"
     assert load_settings(env={"PGSHIFT_LAYOUT": "flyway"}, cwd=tmp_path).layout == "flyway"
+
+
+def test_traps_of_real_directories(tmp_path: Path) -> None:
+    # diesel: dumped flat versions among dashed ones, diesel_cli's hexadecimal suffix,
+    # a name with spaces whose up.sql is only comments, a data script beside the folders
+    found = _read(
+        tmp_path / "diesel",
+        {
+            "20170102131034_dumped_migration_120/up.sql": "SELECT 1;",
+            "2017-08-31-230457_invitations/up.sql": "SELECT 2;",
+            "2026-07-30-140000-0010_sixteenth/up.sql": "SELECT 16;",
+            "2026-07-30-140000-000a_tenth/up.sql": "SELECT 10;",
+            "2026-07-30-140000-0009_ninth/up.sql": "SELECT 9;",
+            "2019-11-15-182353_Add email notifications/up.sql": "-- moved to the app\n",
+            "data_oauth_github.sql": "INSERT INTO oauth VALUES (1);",
+            "README.md": "migrations",
+        },
+    )
+    assert found.layout == "diesel"
+    assert [m.name for m in found.migrations] == [
+        "20170102131034_dumped_migration_120",
+        "2017-08-31-230457_invitations",
+        "2019-11-15-182353_Add email notifications",
+        "2026-07-30-140000-0009_ninth",
+        "2026-07-30-140000-000a_tenth",
+        "2026-07-30-140000-0010_sixteenth",
+    ]
+    # golang-migrate pairs by version alone; a version without a down file reverts to nothing
+    golang = _read(
+        tmp_path / "golang",
+        {
+            "30_add_magic_metadata.up.sql": "ALTER TABLE a ADD m int;",
+            "30_drop_magic_metadata.down.sql": "ALTER TABLE a DROP m;",
+            "31_no_down.up.sql": "SELECT 1;",
+            "0002_1.7.0_schema.up.sql": "SELECT 1;",
+        },
+    )
+    assert [m.version for m in golang.migrations] == ["2", "30", "31"]
+    assert golang.migrations[1].down is not None
+    assert golang.migrations[1].down.path.name == "30_drop_magic_metadata.down.sql"
+    assert golang.migrations[2].has_down
+    assert Runner.prepare(golang.migrations[2], down=True) == ()
+    # popx: autocommit files, and sqlite as sqlite3
+    popx = _read(
+        tmp_path / "popx",
+        {
+            "20210101000001000000_x.postgres.autocommit.up.sql": "VACUUM t;",
+            "20210101000001000000_x.cockroach.autocommit.up.sql": "SELECT 1;",
+            "20210101000001000000_x.up.sql": "CREATE INDEX i ON a (b);",
+            "20210101000001000000_x.down.sql": "DROP INDEX i;",
+            "20210101000002000000_y.sqlite.up.sql": "SELECT sqlite_version();",
+            "20210101000002000000_y.up.sql": "",
+        },
+    )
+    x, y = popx.migrations
+    assert x.path.name == "20210101000001000000_x.postgres.autocommit.up.sql"
+    assert not x.directives.transaction
+    assert x.reverts_in_transaction
+    assert y.path.name == "20210101000002000000_y.up.sql"
+    sqlite = read_directory(tmp_path / "popx" / "m", "popx", "sqlite3").migrations
+    assert sqlite[1].path.name == "20210101000002000000_y.sqlite.up.sql"
+    # dbmate reads any name starting with digits, a dash after them too
+    dbmate = _read(
+        tmp_path / "dbmate",
+        {"00000000000000-initial-schema.sql": "-- migrate:up\nSELECT 1;\n-- migrate:down\n"},
+    )
+    assert dbmate.layout == "dbmate"

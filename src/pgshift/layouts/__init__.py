@@ -56,7 +56,8 @@ def detect(found: tuple[Entry, ...]) -> str:
         marked = any(
             "-" in e.name.split("_")[0] or e.name.endswith("_diesel_initial_setup") for e in folders
         )
-        return marked and not files and all(diesel.FOLDER.match(e.name) for e in folders)
+        # diesel reads folders only: a data script or README beside them is no mark against
+        return marked and all(diesel.FOLDER.match(e.name) for e in folders)
 
     def prisma_like() -> bool:
         if files or not folders:

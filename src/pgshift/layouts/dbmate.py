@@ -14,7 +14,7 @@ from pgshift.migration import Migration, canonical_version, read_text
 from pgshift.sections import DBMATE_UP
 
 NAME = "dbmate"
-FILE = re.compile(r"^(\d+)_(.+)\.sql$")
+FILE = re.compile(r"^(\d+)[_-]?(.*)\.sql$")
 RULE = "<version>_<name>.sql with a '-- migrate:up' line"
 
 
@@ -39,5 +39,6 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
                 line=1,
             )
         version = canonical_version(match.group(1))
-        migrations.append(sql_migration(version, match.group(2), entry.path, text, NAME))
+        slug = match.group(2) or match.group(1)
+        migrations.append(sql_migration(version, slug, entry.path, text, NAME))
     return migrations

@@ -5,6 +5,7 @@ The version is the part of the folder's name before the first ``_`` (also
 diesel's order (the versions without their dashes, compared as text), which is the
 order of the version's parts as integers. Each migration
 runs in a transaction unless its ``metadata.toml`` says ``run_in_transaction = false``.
+Files beside the folders are not diesel's, so they are not read.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from pgshift.layouts._common import Entry, bad_name, pair
 from pgshift.migration import Migration, read_text
 
 NAME = "diesel"
-FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?|\d+)_(.+)$")
+FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2}-\d{6}(?:-[0-9a-fA-F]+)?|\d+)_(.+)$")
 RULE = "a folder <YYYY-MM-DD-HHMMSS>_<name>/ holding up.sql and down.sql"
 
 
 def version_of(text: str) -> str:
-    """The version as pgshift records it: dashed, so that its parts order it as diesel
-    does (a flat 14-digit timestamp, like diesel's initial setup, is dashed too)."""
+    """The version as pgshift records it, dashed so that its parts, compared as
+    integers, order it as diesel does: a flat 14-digit timestamp (diesel's initial
+    setup, or an old dumped migration) is dashed too, and diesel_cli's hexadecimal
+    suffix (``-000a`` after ``-0009``, ``-0010`` after ``-000f``) is written in decimal."""
     if len(text) == 14 and text.isdigit():
         return f"{text[:4]}-{text[4:6]}-{text[6:8]}-{text[8:]}"
+    head, dash, suffix = text.rpartition("-")
+    if dash and len(head) == 17:
+        return f"{head}-{int(suffix, 16):0{len(suffix)}d}"
     return text
 
 
@@ -50,9 +56,7 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
     migrations = []
     for entry in found:
         if not entry.is_dir:
-            if entry.name.endswith((".sql", ".py")):
-                raise bad_name(entry, NAME, RULE)
-            continue
+            continue  # diesel reads folders only (a README, a data script beside them)
         match = FOLDER.match(entry.name)
         if match is None:
             raise bad_name(entry, NAME, RULE)

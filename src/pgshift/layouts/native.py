@@ -22,7 +22,10 @@ NAME = "pgshift"
 _NATIVE = re.compile(r"^(\d+)_(.+)\.(sql|py)$")
 _GOLANG = re.compile(r"^(\d+)_(.+)\.(up|down)\.sql$")
 _FOLDER = re.compile(r"^(\d+)_(.+)$")
-RULE = "<version>_<slug>.sql or .py, R__<slug>.sql, or a folder <version>_<slug>/"
+RULE = (
+    "<version>_<slug>.sql or .py, for example 0003_add_posts.sql; R__<slug>.sql; "
+    "or a folder <version>_<slug>/"
+)
 
 
 def python_like(name: str) -> bool:

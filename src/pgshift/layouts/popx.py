@@ -2,12 +2,15 @@
 
 The dialect's files (``postgres`` unless ``dialect`` says otherwise) and the files
 without a dialect are read; a dialect's file wins over the dialect-free one of the
-same version; other dialects' files are ignored. An empty file does nothing.
+same version; other dialects' files are ignored (``sqlite`` is read as ``sqlite3``). An
+empty file does nothing. ``.autocommit`` before ``.up.sql`` / ``.down.sql`` runs the file
+outside a transaction, as popx does.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pgshift.errors import DiscoveryError
@@ -17,15 +20,17 @@ from pgshift.migration import Migration, canonical_version
 NAME = "popx"
 DIALECTS = ("postgres", "cockroach", "mysql", "sqlite3", "sqlite")
 FILE = re.compile(
-    r"^(\d+)_(.+?)(?:\.(" + "|".join(DIALECTS) + r"))?\.(up|down)\.(sql|fizz)$",
+    r"^(\d+)_(.+?)(?:\.(" + "|".join(DIALECTS) + r"))?(\.autocommit)?\.(up|down)\.(sql|fizz)$",
 )
+_SYNONYMS = {"sqlite": "sqlite3"}
 RULE = "<version>_<name>[.postgres].up.sql and .down.sql"
 
 
 def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
     """The migrations of ``dialect`` among ``found``."""
-    # (version, name) -> direction -> (specific?, path)
-    chosen: dict[tuple[str, str], dict[str, tuple[bool, Path]]] = {}
+    # version -> direction -> (specific?, path): popx pairs by version alone
+    chosen: dict[str, dict[str, tuple[bool, Path]]] = {}
+    autocommit_files: set[Path] = set()
     for entry in found:
         if entry.is_dir:
             raise bad_name(entry, NAME, RULE)
@@ -34,7 +39,8 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
             if entry.name.endswith((".sql", ".py")):
                 raise bad_name(entry, NAME, RULE)
             continue
-        version, slug, file_dialect, direction, kind = match.groups()
+        version, _, file_dialect, autocommit, direction, kind = match.groups()
+        file_dialect = _SYNONYMS.get(file_dialect or "", file_dialect)
         if file_dialect is not None and file_dialect != dialect:
             continue
         if kind == "fizz":
@@ -44,12 +50,14 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
                 "save it beside it as a .postgres.up.sql / .down.sql file.",
                 path=entry.path,
             )
-        sides = chosen.setdefault((canonical_version(version), slug), {})
+        sides = chosen.setdefault(canonical_version(version), {})
         specific = file_dialect is not None
         if direction not in sides or specific:
             sides[direction] = (specific, entry.path)
+        if autocommit:
+            autocommit_files.add(entry.path)
     migrations = []
-    for (version, slug), sides in chosen.items():
+    for version, sides in chosen.items():
         if "up" not in sides:
             down = sides["down"][1]
             raise DiscoveryError(
@@ -57,6 +65,16 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
                 "Add the up file beside it, or remove the down file.",
                 path=down,
             )
+        up_path = sides["up"][1]
         down_path = sides["down"][1] if "down" in sides else None
-        migrations.append(pair(version, slug, sides["up"][1], down_path, NAME))
+        match = FILE.match(up_path.name)
+        assert match is not None
+        migration = pair(version, match.group(2), up_path, down_path, NAME)
+        if up_path in autocommit_files:
+            migration = replace(
+                migration, directives=replace(migration.directives, transaction=False)
+            )
+        if down_path is not None:
+            migration = replace(migration, down_transaction=down_path not in autocommit_files)
+        migrations.append(migration)
     return migrations
