@@ -44,7 +44,7 @@ def _untouched(url: str) -> None:
     ("files", "words"),
     [
         ({"create_users.sql": "CREATE TABLE a (id int);"}, ["create_users.sql", "0003_add"]),
-        ({"0001-create.sql": "CREATE TABLE a (id int);"}, ["0001-create.sql"]),
+        ({"0001.create.sql": "CREATE TABLE a (id int);"}, ["0001.create.sql"]),
         (
             {"0001_a.sql": "CREATE TABLE a (id int);", "001_b.sql": "CREATE TABLE b (id int);"},
             ["two migrations have version 1", "0001_a.sql", "001_b.sql"],

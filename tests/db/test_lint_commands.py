@@ -110,10 +110,11 @@ def test_the_cache_gives_the_same_findings_and_notices_an_edit(tmp_path: Path) -
 def test_migrate_refuses_an_error_finding_and_leaves_the_database_untouched(
     db_url: str, tmp_path: Path
 ) -> None:
+    query(db_url, "CREATE TABLE keep (id bigint PRIMARY KEY); INSERT INTO keep VALUES (1)")
     folder = write_migrations(
         tmp_path / "migrations",
         {
-            "0001_create.sql": "CREATE TABLE keep (id bigint PRIMARY KEY);\n",
+            "0001_create.sql": "CREATE TABLE other (id bigint PRIMARY KEY);\n",
             "0002_wipe.sql": "SELECT 1;\n\nDELETE FROM keep;\n",
         },
     )
@@ -123,13 +124,14 @@ def test_migrate_refuses_an_error_finding_and_leaves_the_database_untouched(
     assert "unbounded-dml" in result.stderr
     assert "pgshift:allow unbounded-dml" in result.stderr
     assert "Traceback" not in result.stderr
-    assert tables(db_url) == set()  # not even 0001 ran, and no history was written
+    assert tables(db_url) == {"keep"}  # not even 0001 ran, and no history was written
     assert query(db_url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgshift'") == [(0,)]
     (folder / "0002_wipe.sql").write_text(
         "SELECT 1;\n-- pgshift:allow unbounded-dml\nDELETE FROM keep;\n"
     )
     assert run_cli("migrate", "--dir", str(folder), url=db_url, cwd=tmp_path).returncode == 0
-    assert tables(db_url) == {"keep"}
+    assert tables(db_url) == {"keep", "other"}
+    assert query(db_url, "SELECT count(*) FROM keep") == [(0,)]
 
 
 def test_lint_of_the_pending_migrations_knows_the_table_sizes(db_url: str, tmp_path: Path) -> None:
