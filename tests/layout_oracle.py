@@ -338,8 +338,8 @@ def _diesel_transactional(folder: Path) -> bool:
 def _diesel(directory: Path) -> Plan:
     """Every non-empty folder not starting with ``.`` is a migration and must hold
     ``up.sql``; its version is the name up to the first ``_`` with ``-`` removed,
-    compared as a string; an empty ``up.sql`` is an error; no ``down.sql`` means the
-    migration cannot be reverted."""
+    compared as a string; an empty ``up.sql`` is an error; a missing or empty
+    ``down.sql`` means the migration cannot be reverted."""
     found: dict[str, tuple[Step, Step | None]] = {}
     for folder in sorted(directory.iterdir()):
         if not folder.is_dir() or folder.name.startswith(".") or not any(folder.iterdir()):
@@ -355,7 +355,8 @@ def _diesel(directory: Path) -> Plan:
         if not text:
             raise OracleError(f"{up}: diesel refuses an empty migration file")
         down = folder / "down.sql"
-        down_step = Step(folder.name, down, _read(down), transactional) if down.is_file() else None
+        down_text = _read(down) if down.is_file() else ""
+        down_step = Step(folder.name, down, down_text, transactional) if down_text else None
         found[version] = (Step(folder.name, up, text, transactional), down_step)
     order = sorted(found)
     downs = [found[v][1] for v in reversed(order)]

@@ -291,7 +291,8 @@ def test_down_to_zero_gives_an_empty_schema(
     folder = copy_case(case, tmp_path)
     applied = migrate(db_url, directory=folder, lint=False, backup=False).applied
     reverted = down(db_url, directory=folder, to="0", backup=False).reverted
-    assert len(reverted) == len(PLANS[case].downs or ())
+    # one migration per name: a dbmate file with two sections is one migration
+    assert len(reverted) == len({step.name for step in PLANS[case].downs or ()})
     assert len(reverted) <= len(applied)
     after = oracle.dump_schema(db_url)
     assert_same_schema(after, empty_schema, f"{case}: down to 0 against an empty database")
