@@ -1,0 +1,6 @@
+-- migrate:up transaction:false
+-- Built without blocking writes to posts.
+CREATE INDEX CONCURRENTLY posts_author_id_idx ON posts (author_id);
+
+-- migrate:down transaction:false
+DROP INDEX CONCURRENTLY posts_author_id_idx;

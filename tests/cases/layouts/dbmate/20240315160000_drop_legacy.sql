@@ -1,0 +1,13 @@
+-- migrate:up
+-- Drafts now live in posts (published_at IS NULL); logins are e-mails.
+DROP TABLE drafts;
+ALTER TABLE users DROP COLUMN legacy_login;
+
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login text;
+-- Unsaved editor state; replaced by posts.published_at later on.
+CREATE TABLE drafts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    content text NOT NULL
+);

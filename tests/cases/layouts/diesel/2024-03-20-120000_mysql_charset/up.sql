@@ -1,0 +1,1 @@
+-- Only the MySQL deployment needs a change here.

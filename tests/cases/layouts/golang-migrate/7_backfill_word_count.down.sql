@@ -1,0 +1,1 @@
+-- Nothing to undo: the backfilled values go away with the column.

@@ -1,0 +1,2 @@
+-- SQLite only: PRAGMA foreign_keys = ON;
+-- PostgreSQL enforces foreign keys already.

@@ -1,0 +1,6 @@
+-- pgshift:no-transaction
+-- Built without blocking writes to posts.
+CREATE INDEX CONCURRENTLY posts_author_id_idx ON posts (author_id);
+
+-- pgshift:down
+DROP INDEX CONCURRENTLY posts_author_id_idx;

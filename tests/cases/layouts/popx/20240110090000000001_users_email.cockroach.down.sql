@@ -1,0 +1,1 @@
+DROP INDEX users@users_email_lower_idx;

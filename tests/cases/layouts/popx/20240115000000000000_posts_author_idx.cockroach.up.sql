@@ -1,0 +1,1 @@
+CREATE INDEX posts_author_id_idx ON posts (author_id) STORING (title);

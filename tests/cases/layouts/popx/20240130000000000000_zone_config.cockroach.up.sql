@@ -1,0 +1,1 @@
+ALTER TABLE posts CONFIGURE ZONE USING gc.ttlseconds = 3600;

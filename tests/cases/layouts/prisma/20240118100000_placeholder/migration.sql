@@ -1,0 +1,1 @@
+-- This migration is intentionally empty.
