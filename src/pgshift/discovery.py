@@ -133,7 +133,12 @@ def _ordered(found: list[Migration]) -> tuple[Migration, ...]:
                 )
             repeatables[migration.slug] = migration
     versioned = sorted((m for m in found if m.kind == "versioned"), key=lambda m: m.sort_key)
-    return (*versioned, *sorted(repeatables.values(), key=lambda m: m.slug))
+    return (*versioned, *sorted(repeatables.values(), key=_repeatable_order))
+
+
+def _repeatable_order(migration: Migration) -> str:
+    """Repeatables run by name; Flyway's by description (its ``_`` read as a space)."""
+    return migration.slug.replace("_", " ") if migration.layout == "flyway" else migration.slug
 
 
 def sql_file(path: Path, text: str | None = None) -> Migration:

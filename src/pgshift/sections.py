@@ -160,37 +160,51 @@ def _directives(found: dict[str, object]) -> Directives:
     )
 
 
-def split_dbmate_sql(path: Path, text: str) -> tuple[Section, Section | None, Directives]:
-    """dbmate's ``-- migrate:up [transaction:false]`` / ``-- migrate:down`` sections."""
+def split_dbmate_sql(
+    path: Path, text: str
+) -> tuple[Section, Section | None, Directives, bool | None]:
+    """dbmate's ``-- migrate:up [transaction:false]`` / ``-- migrate:down`` sections.
+
+    A file may hold several of each, run in file order (the downs too, as dbmate
+    runs them). Each part keeps every line where it was, the other parts' lines
+    blanked, so errors name the file's own lines. Returns the up part, the down part
+    (None without a down section), the directives, and whether the down part runs in
+    a transaction (None: as the up part).
+    """
     lines = text.split("\n")
-    marks: dict[str, int] = {}
+    parts: dict[str, list[str]] = {"up": [""] * len(lines), "down": [""] * len(lines)}
+    seen = {"up": False, "down": False}
+    outside = {"up": False, "down": False}
     found: dict[str, object] = {}
+    current: str | None = None
     for index, line in enumerate(lines):
         match = _DBMATE.match(line.strip())
         if match:
-            marks[match.group(1).lower()] = index
+            current = match.group(1).lower()
+            seen[current] = True
             if "transaction:false" in match.group(2).replace(" ", "").lower():
-                found["transaction"] = False
-        else:
-            directive = _DIRECTIVE.match(line.strip())
-            if directive:
-                _parse_directive(
-                    path, index + 1, directive.group(1).lower(), directive.group(2), found
+                outside[current] = True
+            continue
+        directive = _DIRECTIVE.match(line.strip())
+        if directive:
+            _parse_directive(path, index + 1, directive.group(1).lower(), directive.group(2), found)
+            continue
+        if current is None:
+            if not is_blank_or_comment(line):
+                raise DiscoveryError(
+                    f"{path}:{index + 1}: SQL before the first '-- migrate:up' line.",
+                    "dbmate runs only what its sections hold: put it under '-- migrate:up'.",
+                    path=path,
+                    line=index + 1,
                 )
-    start = marks["up"]
-    end = marks.get("down", len(lines))
-    if end < start:
-        raise DiscoveryError(
-            f"{path}:{end + 1}: '-- migrate:down' comes before '-- migrate:up'.",
-            "Put the up section first.",
-            path=path,
-            line=end + 1,
-        )
-    up = Section("\n".join(lines[start + 1 : end]), path, start + 2)
-    down = None
-    if "down" in marks:
-        down = Section("\n".join(lines[end + 1 :]), path, end + 2)
-    return up, down, _directives(found)
+            continue
+        parts[current][index] = line
+    if outside["up"]:
+        found["transaction"] = False
+    up = Section("\n".join(parts["up"]), path, 1)
+    down = Section("\n".join(parts["down"]), path, 1) if seen["down"] else None
+    down_transaction = False if outside["down"] else None if outside["up"] is False else True
+    return up, down, _directives(found), down_transaction
 
 
 def python_shape(path: Path, text: str) -> tuple[bool, Directives]:

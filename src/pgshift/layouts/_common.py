@@ -94,10 +94,11 @@ def sql_migration(
     layout it is an error.
     """
     lowered = text.lower()
+    down_transaction: bool | None = None
     if "pgshift:" not in lowered and "migrate:" not in lowered:
         up, down, directives = Section(text, path, 1), None, Directives()
     elif DBMATE_UP.search(text):
-        up, down, directives = split_dbmate_sql(path, text)
+        up, down, directives, down_transaction = split_dbmate_sql(path, text)
         layout = "dbmate"
     else:
         up, down, directives = split_pgshift_sql(path, text)
@@ -119,6 +120,7 @@ def sql_migration(
         if sort_key is None
         else sort_key,
         title=title,
+        down_transaction=down_transaction,
     )
     if not migration.foreign:
         require_content(up, "up")

@@ -34,8 +34,11 @@ def _conf(path: Path) -> tuple[bool, tuple[str, ...]]:
     return not _FALSE.search(text), (text,)
 
 
-def read_one(entry: Entry, found: list[Migration], undo: dict[str, Path]) -> None:
-    """Read one Flyway file into ``found`` (an undo file into ``undo``, by version)."""
+def read_one(
+    entry: Entry, found: list[Migration], undo: dict[str, Path], repeatable: str = NAME
+) -> None:
+    """Read one Flyway file into ``found`` (an undo file into ``undo``, by version);
+    ``repeatable`` is the layout an ``R__`` file is given."""
     name = entry.name
     if match := REPEATABLE.match(name):
         text = read_text(entry.path)
@@ -46,7 +49,7 @@ def read_one(entry: Entry, found: list[Migration], undo: dict[str, Path]) -> Non
                 match.group(1),
                 entry.path,
                 text,
-                "repeatable",
+                repeatable,
                 extra=extra,
                 transaction=transaction,
             )

@@ -92,7 +92,7 @@ def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
             key = (canonical_version(match.group(1)), match.group(2))
             golang.setdefault(key, {})[match.group(3)] = entry.path
         elif flyway.VERSIONED.match(name) or flyway.REPEATABLE.match(name):
-            flyway.read_one(entry, migrations, undo)
+            flyway.read_one(entry, migrations, undo, repeatable="repeatable")
         elif match := _NATIVE.match(name):
             version = canonical_version(match.group(1))
             if match.group(3) == "py":
