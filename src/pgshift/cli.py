@@ -327,6 +327,7 @@ _STATE_COLOUR = {
     "pending": "yellow",
     "partial": "yellow",
     "below-baseline": "bright_black",
+    "skipped": "bright_black",
     "changed": "red",
     "missing": "red",
     "out-of-order": "red",

@@ -53,6 +53,26 @@ class Directory:
     detected: bool  # True: ``auto`` picked the layout; False: the settings pinned it
     migrations: tuple[Migration, ...]
 
+    @property
+    def fresh(self) -> tuple[Migration, ...]:
+        """What a database without history runs, in order: :func:`fresh_order`."""
+        return fresh_order(self.migrations)
+
+
+def fresh_order(migrations: tuple[Migration, ...]) -> tuple[Migration, ...]:
+    """The migrations a database without history runs: the newest Flyway baseline
+    migration instead of the versioned ones up to its version, no other baseline."""
+    baselines = [m for m in migrations if m.baseline]
+    if not baselines:
+        return migrations
+    chosen = max(baselines, key=lambda m: m.sort_key)
+    return tuple(
+        m
+        for m in migrations
+        if m is chosen
+        or not (m.baseline or (m.version is not None and m.sort_key <= chosen.sort_key))
+    )
+
 
 def read_directory(directory: Path, layout: str = "auto", dialect: str = "postgres") -> Directory:
     """Read ``directory`` by ``layout``'s rules (``auto``: the one its names show).
@@ -112,7 +132,7 @@ def project_migrations(settings: Settings) -> Directory:
 def _ordered(found: list[Migration]) -> tuple[Migration, ...]:
     by_version: dict[str, list[Migration]] = {}
     for migration in found:
-        if migration.version is not None:
+        if migration.version is not None and not migration.baseline:
             by_version.setdefault(migration.version, []).append(migration)
     for version, group in by_version.items():
         if len(group) > 1:
@@ -132,7 +152,20 @@ def _ordered(found: list[Migration]) -> tuple[Migration, ...]:
                     path=migration.path,
                 )
             repeatables[migration.slug] = migration
-    versioned = sorted((m for m in found if m.kind == "versioned"), key=lambda m: m.sort_key)
+    for migration in found:  # two baseline migrations of one version
+        if (
+            migration.baseline
+            and sum(m.baseline and m.version == migration.version for m in found) > 1
+        ):
+            raise DiscoveryError(
+                f"two baseline migrations have version {migration.version}.",
+                "Keep one of them.",
+                path=migration.path,
+            )
+    # a baseline migration comes before the versioned one of the same version
+    versioned = sorted(
+        (m for m in found if m.kind == "versioned"), key=lambda m: (m.sort_key, not m.baseline)
+    )
     return (*versioned, *sorted(repeatables.values(), key=_repeatable_order))
 
 

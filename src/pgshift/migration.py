@@ -45,6 +45,9 @@ class Migration:
     title: str = ""  # the name a user knows, when it is not the file's (a folder's name)
     note: str = ""  # said once when it runs: how pgshift reads the original tool's intent
     down_transaction: bool | None = None  # None: as the up part
+    # A Flyway baseline migration (B1__x.sql): on a database without history the newest
+    # one runs instead of the versioned migrations up to its version; otherwise never.
+    baseline: bool = False
 
     @property
     def name(self) -> str:

@@ -23,6 +23,7 @@ State = Literal[
     "out-of-order",
     "below-baseline",
     "partial",
+    "skipped",
 ]
 PROBLEMS: frozenset[str] = frozenset({"changed", "missing", "out-of-order", "partial"})
 
@@ -101,9 +102,19 @@ def compute_status(
         done[item.version] = max(done.get(item.version, 0), item.statement)
     journal_sums = {item.version: item.checksum for item in journal}
 
+    # On a database without history, the newest Flyway baseline migration runs instead
+    # of the versioned migrations up to its version.
+    baselines = [m for m in migrations if m.baseline]
+    fresh = not done and not any(a.version is not None for a in applied)
+    chosen = max(baselines, key=lambda m: m.sort_key) if baselines and fresh else None
+    baseline_slugs = {m.slug for m in baselines}
+
     entries: list[Entry] = []
     seen: set[str] = set()
     for migration in migrations:
+        if migration.baseline:
+            entries.append(_baseline_entry(migration, rows, seen, chosen))
+            continue
         if migration.kind == "repeatable":
             row = repeatable_rows.get(migration.slug)
             state: State = "applied" if row and row.checksum == migration.checksum else "pending"
@@ -112,7 +123,11 @@ def compute_status(
         version = migration.version
         assert version is not None
         row = rows.get(version)
-        if row is not None:
+        if row is not None and row.kind == "baseline" and row.slug in baseline_slugs:
+            state = "below-baseline"  # the baseline migration of this version ran instead
+        elif chosen is not None and migration.sort_key <= chosen.sort_key:
+            state = "below-baseline"
+        elif row is not None:
             seen.add(version)
             if row.checksum == migration.checksum:
                 state = "baselined" if row.kind == "baseline" else "applied"
@@ -138,6 +153,22 @@ def compute_status(
         (e for e in entries if e.version is not None), key=lambda e: version_key(e.version or "0")
     )
     return Status((*versioned, *(e for e in entries if e.version is None)))
+
+
+def _baseline_entry(
+    migration: Migration, rows: dict[str, Applied], seen: set[str], chosen: Migration | None
+) -> Entry:
+    """A Flyway baseline migration's state: run (its own row), to run, or not needed."""
+    version = migration.version
+    assert version is not None
+    row = rows.get(version)
+    if row is not None and row.slug == migration.slug:
+        seen.add(version)
+        state: State = "baselined" if row.checksum == migration.checksum else "changed"
+        return Entry(version, migration.slug, state, migration, row)
+    return Entry(
+        version, migration.slug, "pending" if migration is chosen else "skipped", migration
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,7 +180,7 @@ class Runner:
         return {
             "version": migration.version,
             "slug": migration.slug,
-            "kind": migration.kind,
+            "kind": "baseline" if migration.baseline else migration.kind,
             "checksum": migration.checksum,
             "seconds": seconds,
             "pgshift": self.pgshift_version,
@@ -584,7 +584,7 @@ class Runner:
             sql.Identifier(self.schema),
             sql.Literal(migration.version),
             sql.Literal(migration.slug),
-            sql.Literal(migration.kind),
+            sql.Literal("baseline" if migration.baseline else migration.kind),
             sql.Literal(migration.checksum),
             sql.Literal(self.pgshift_version),
         )

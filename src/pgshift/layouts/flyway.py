@@ -1,10 +1,12 @@
 """Flyway: ``V1__slug.sql``, ``V1.2__slug.sql``, ``U1__slug.sql`` (undo), ``R__slug.sql``.
 
 Versions compare part by part as integers (``1.10`` after ``1.9``); repeatables run
-after the versioned ones, again when they change. A ``<file>.sql.conf`` beside a
-migration with ``executeInTransaction=false`` runs it outside a transaction, and a
-file holding a statement that cannot run in one (``CREATE INDEX CONCURRENTLY``) is
-run outside one, as Flyway does by itself on PostgreSQL.
+after the versioned ones, in the order of their descriptions, again when they change.
+A baseline migration ``B2__slug.sql`` (the whole schema as of version 2) runs, on a
+database without history, instead of the ``V`` files up to its version. A
+``<file>.sql.conf`` beside a migration with ``executeInTransaction=false`` runs it
+outside a transaction, and a file holding a statement that cannot run in one
+(``CREATE INDEX CONCURRENTLY``) is run outside one, as Flyway does on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from pgshift.migration import Migration, canonical_version, digest, read_text
 from pgshift.sections import Section
 
 NAME = "flyway"
-VERSIONED = re.compile(r"^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$")
+VERSIONED = re.compile(r"^([VUB])(\d+(?:[._]\d+)*)__(.+)\.sql$")
 REPEATABLE = re.compile(r"^R__(.+)\.sql$")
-RULE = "V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql"
+RULE = (
+    "V<version>__<description>.sql, U<version>__<description>.sql, "
+    "B<version>__<description>.sql or R__<description>.sql"
+)
 _FALSE = re.compile(r"^\s*executeInTransaction\s*=\s*false\s*$", re.I | re.M)
 
 
@@ -63,16 +68,17 @@ def read_one(
         return
     text = read_text(entry.path)
     transaction, extra = _conf(entry.path)
-    found.append(
-        sql_migration(
-            version, match.group(3), entry.path, text, NAME, extra=extra, transaction=transaction
-        )
+    migration = sql_migration(
+        version, match.group(3), entry.path, text, NAME, extra=extra, transaction=transaction
     )
+    found.append(replace(migration, baseline=True) if match.group(1) == "B" else migration)
 
 
 def attach_undo(found: list[Migration], undo: dict[str, Path]) -> list[Migration]:
     """Give each versioned migration its ``U`` file as its down part."""
-    by_version = {m.version: i for i, m in enumerate(found) if m.version is not None}
+    by_version = {
+        m.version: i for i, m in enumerate(found) if m.version is not None and not m.baseline
+    }
     for version, path in undo.items():
         index = by_version.get(version)
         if index is None:
