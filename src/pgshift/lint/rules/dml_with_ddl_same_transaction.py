@@ -52,9 +52,10 @@ UPDATE users SET plan = 'free' WHERE plan IS NULL;
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt, strong_locks
+from pgshift.lint.context import Context, Stmt, Test, strong_locks
 from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import relation, walk
 
@@ -67,29 +68,39 @@ def _written(stmt: Stmt, ctx: Context) -> list[str]:
     if stmt.node in _WRITES or (stmt.node == "CopyStmt" and stmt.body.get("is_from")):
         found.append(relation(stmt.body.get("relation")))
     found += [relation(body.get("relation")) for kind, body in walk(stmt.body) if kind in _WRITES]
-    return [t for t in dict.fromkeys(found) if t and not ctx.is_new(t)]
+    return [t for t in dict.fromkeys(found) if t and not ctx.is_new(t, before=stmt.index)]
 
 
 def _locking(stmt: Stmt, ctx: Context) -> list[str]:
-    return [t for t in strong_locks(stmt) if t and not ctx.is_new(t)]
+    return [t for t in strong_locks(stmt) if t and not ctx.is_new(t, before=stmt.index)]
 
 
-def _first(stmts: tuple[Stmt, ...], ctx: Context, test: str) -> int | None:
-    """The position of the first statement that locks (``test="lock"``) or writes an
-    existing table."""
-    pick = _locking if test == "lock" else _written
-    return next((n for n, s in enumerate(stmts) if pick(s, ctx)), None)
+def _writes(stmt: Stmt, ctx: Context) -> bool:
+    return bool(_written(stmt, ctx))
+
+
+def _locks(stmt: Stmt, ctx: Context) -> bool:
+    return bool(_locking(stmt, ctx))
+
+
+def _after_first(ctx: Context, first: Test, then: Test) -> bool:
+    """Whether a statement passing ``then`` came between the first one passing ``first``
+    and the current one."""
+    firsts = ctx.where(first)
+    if not firsts or firsts[0] >= ctx.index:
+        return False
+    thens = ctx.where(then)
+    at = bisect.bisect_right(thens, firsts[0])
+    return at < len(thens) and thens[at] < ctx.index
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not ctx.transactional:
         return
-    previous = ctx.previous
     written = _written(stmt, ctx)
     if written and ctx.locked:
         # said once: at the first data change after the first lock
-        locked_at = _first(previous, ctx, "lock")
-        if locked_at is not None and _first(previous[locked_at + 1 :], ctx, "write") is not None:
+        if _after_first(ctx, _locks, _writes):
             return
         yield Hit(
             f"this data change on {', '.join(written)} runs in the transaction that locked "
@@ -103,8 +114,7 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not touched:
         return
     # said once: at the first schema change after the first data change
-    wrote_at = _first(previous, ctx, "write")
-    if wrote_at is None or _first(previous[wrote_at + 1 :], ctx, "lock") is not None:
+    if not ctx.earlier(ctx.where(_writes)[:1]) or _after_first(ctx, _writes, _locks):
         return
     yield Hit(
         f"this schema change of {', '.join(touched)} follows a data change in the same "
