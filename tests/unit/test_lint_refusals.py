@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pgshift.discovery import sql_file
-from pgshift.errors import SqlError
+from pgshift.errors import ConfigError, SqlError
 from pgshift.lint.engine import LintOptions, lint_migration
 from pgshift.lint.model import MIGRATE_REFUSES, Finding, Severity
 from pgshift.lint.report import text
@@ -121,3 +121,11 @@ def test_analyze_alone_runs_in_a_transaction_and_is_not_flagged() -> None:
     assert migration.up is not None
     check_runnable(split(migration.up), migration.directives.transaction, migration.up)
     assert _errors(_lint(sql)) == []
+
+
+def test_acknowledging_a_refusal_is_an_error_that_says_why() -> None:
+    with pytest.raises(ConfigError) as refused:
+        _lint("-- pgshift:allow migrate-refuses\n" + DO_COMMIT)
+    assert refused.value.message.startswith("m.sql:1: -- pgshift:allow: migrate-refuses is a")
+    assert "cannot be acknowledged" in refused.value.message
+    assert "whatever the comments say" in refused.value.hint

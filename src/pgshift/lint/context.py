@@ -36,7 +36,8 @@ class Stmt:
     @property
     def first_line(self) -> str:
         """The statement's first line of text."""
-        return self.sql.split("\n", 1)[0].strip()
+        end = self.sql.find("\n")  # not split(): that would copy the rest of a long one
+        return (self.sql if end < 0 else self.sql[:end]).strip()
 
 
 def bare(name: str) -> str:
@@ -67,6 +68,7 @@ class Context:
     dml_before: bool = False
     # what where() and by() found, by the function asked: built once per file
     _where: dict[Test, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _first: dict[Test, int | None] = field(default_factory=dict, repr=False)
     _by: dict[Keys, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
 
     def is_new(self, table: str, before: int | None = None) -> bool:
@@ -85,6 +87,16 @@ class Context:
         if found is None:
             found = self._where[test] = tuple(s.index for s in self.statements if test(s, self))
         return found
+
+    def first(self, test: Test) -> int | None:
+        """The position of the file's first statement that passes ``test`` (judged as in
+        :meth:`where`); it looks no further than that one."""
+        if test in self._where:
+            found = self._where[test]
+            return found[0] if found else None
+        if test not in self._first:
+            self._first[test] = next((s.index for s in self.statements if test(s, self)), None)
+        return self._first[test]
 
     def by(self, keys: Keys) -> Mapping[str, tuple[int, ...]]:
         """The positions of the file's statements under each key ``keys`` gives them."""

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 from pgshift.errors import ConfigError
 from pgshift.lint.context import Context, Stmt, advance
-from pgshift.lint.model import RULE_CRASHED, Finding, Rule, Severity
+from pgshift.lint.model import (
+    ENGINE_FINDINGS,
+    MIGRATE_REFUSES,
+    RULE_CRASHED,
+    Finding,
+    Rule,
+    Severity,
+)
 from pgshift.sections import Section
 
 if TYPE_CHECKING:
@@ -77,7 +84,16 @@ def check_rule_ids(ids: Iterable[str], where: str, known: Iterable[str] = ()) ->
     """Refuse a rule id no rule has (a typo would silently acknowledge nothing)."""
     from pgshift.lint.rules import RULE_IDS
 
-    unknown = sorted(set(ids) - RULE_IDS - set(known))
+    ids = set(ids)
+    if ids & ENGINE_FINDINGS.keys():
+        raise ConfigError(
+            f"{where}: {', '.join(sorted(ids & ENGINE_FINDINGS.keys()))} is a finding of lint "
+            "itself, not a rule: it cannot be acknowledged.",
+            f"For {RULE_CRASHED}, acknowledge the rule the finding names; for "
+            f"{MIGRATE_REFUSES}, change the statement as the finding says (migrate refuses it "
+            "whatever the comments say).",
+        )
+    unknown = sorted(ids - RULE_IDS - set(known))
     if unknown:
         raise ConfigError(
             f"{where}: unknown lint rule(s): {', '.join(unknown)}.",

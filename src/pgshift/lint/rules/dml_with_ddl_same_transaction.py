@@ -53,6 +53,7 @@ UPDATE users SET plan = 'free' WHERE plan IS NULL;
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, Test, strong_locks
@@ -62,12 +63,18 @@ from pgshift.lint.tree import relation, walk
 _WRITES = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
 
 
+# A write inside a statement (a data-modifying CTE) is spelt with its keyword.
+_NESTED = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 def _written(stmt: Stmt, ctx: Context) -> list[str]:
     """The existing tables a statement writes rows of (data-modifying CTEs included)."""
     found = []
     if stmt.node in _WRITES or (stmt.node == "CopyStmt" and stmt.body.get("is_from")):
         found.append(relation(stmt.body.get("relation")))
-    found += [relation(body.get("relation")) for kind, body in walk(stmt.body) if kind in _WRITES]
+    # most statements name no other write after their first word: no walk of the tree
+    if _NESTED.search(stmt.sql, len(stmt.sql.split(None, 1)[0]) if stmt.sql else 0):
+        found += [relation(b.get("relation")) for kind, b in walk(stmt.body) if kind in _WRITES]
     return [t for t in dict.fromkeys(found) if t and not ctx.is_new(t, before=stmt.index)]
 
 
@@ -86,11 +93,11 @@ def _locks(stmt: Stmt, ctx: Context) -> bool:
 def _after_first(ctx: Context, first: Test, then: Test) -> bool:
     """Whether a statement passing ``then`` came between the first one passing ``first``
     and the current one."""
-    firsts = ctx.where(first)
-    if not firsts or firsts[0] >= ctx.index:
+    begun = ctx.first(first)
+    if begun is None or begun >= ctx.index:
         return False
     thens = ctx.where(then)
-    at = bisect.bisect_right(thens, firsts[0])
+    at = bisect.bisect_right(thens, begun)
     return at < len(thens) and thens[at] < ctx.index
 
 
@@ -114,7 +121,8 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not touched:
         return
     # said once: at the first schema change after the first data change
-    if not ctx.earlier(ctx.where(_writes)[:1]) or _after_first(ctx, _writes, _locks):
+    wrote = ctx.first(_writes)
+    if wrote is None or wrote >= ctx.index or _after_first(ctx, _writes, _locks):
         return
     yield Hit(
         f"this schema change of {', '.join(touched)} follows a data change in the same "

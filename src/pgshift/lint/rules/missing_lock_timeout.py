@@ -65,7 +65,8 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     tables = [t for t in strong_locks(stmt) if t and not ctx.is_new(t)]
     if not tables:
         return
-    if ctx.earlier(ctx.where(_locks)[:1]):
+    first = ctx.first(_locks)
+    if first is not None and first < ctx.index:
         return  # once per file
     yield Hit(
         f"no lock_timeout: while this statement waits for its lock on {tables[0]}, every later "

@@ -58,7 +58,7 @@ def _long(stmt: Stmt, ctx: Context) -> bool:
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if ctx.statement_timeout or not _long(stmt, ctx):
         return
-    if ctx.where(_long)[0] < ctx.index:
+    if ctx.first(_long) != ctx.index:
         return  # once per file
     yield Hit(
         "no statement_timeout: if this runs longer than planned, the migration keeps its locks "
