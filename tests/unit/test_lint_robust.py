@@ -112,3 +112,29 @@ def test_acknowledging_a_broken_rule_skips_it() -> None:
     findings = _findings(sql, LintOptions(rules=(*RULES, BROKEN)))
     assert RULE_CRASHED not in {f.rule for f in findings}
     assert "drop-table" in {f.rule for f in findings}
+
+
+def test_a_rule_looks_at_the_rest_of_the_file_once_not_at_every_statement() -> None:
+    asked: list[str] = []
+
+    def created_later(stmt: Stmt, ctx: Context) -> bool:
+        asked.append(stmt.sql)
+        return stmt.node == "CreateStmt"
+
+    def names(stmt: Stmt) -> tuple[str, ...]:
+        asked.append(stmt.sql)
+        return (stmt.node,)
+
+    def spy(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+        later = ctx.later(ctx.where(created_later))
+        if later and ctx.by(names).get("DropStmt"):
+            yield Hit(f"a table is created at statement {later[0]}", "-")
+
+    rule = Rule("spy", "style", Severity.INFO, "Looks ahead.", spy)
+    sql = "".join(f"DROP TABLE IF EXISTS t{n};\nCREATE TABLE t{n} (id int);\n" for n in range(50))
+    findings = _findings(sql, LintOptions(rules=(rule,)))
+    assert len(asked) == 2 * 100  # each statement once per function, for the whole file
+    assert [f.message for f in findings][:2] == [
+        "a table is created at statement 1",
+        "a table is created at statement 3",
+    ]

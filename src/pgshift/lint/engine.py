@@ -128,13 +128,6 @@ def _allowances(
     return file_wide, per_statement, seen
 
 
-def parse(section: Section, statements: Sequence[Statement] | None = None) -> list[Stmt]:
-    """The statements of a section, parsed unless given (``SqlError`` on a syntax error)."""
-    from pgshift.statements import split
-
-    return _stmts(split(section) if statements is None else statements)
-
-
 def _stmts(statements: Sequence[Statement]) -> list[Stmt]:
     return [
         Stmt(node=s.node, body=s.tree, sql=s.sql, line=s.line, index=index)
@@ -153,7 +146,8 @@ def lint_section(
     statements: Sequence[Statement] | None = None,
     migration: Migration | None = None,
 ) -> list[Finding]:
-    """Findings for one piece of SQL, in statement order (``statements``: already split).
+    """Findings for one piece of SQL, in statement order (``statements``: already split;
+    else it is split here, and a syntax error is the :class:`SqlError` it is).
 
     ``lock_timeout``: whether the file sets one (True), turns it off (False), or leaves
     it to the project (None). A rule that raises gives a :data:`RULE_CRASHED` warning

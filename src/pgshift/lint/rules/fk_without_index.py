@@ -108,8 +108,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     table = relation(stmt.body.get("relation"))
     if stmt.node not in ("CreateStmt", "AlterTableStmt") or not table:
         return
-    indexes = _indexed(ctx, table)
-    for columns in _foreign_keys(stmt):
+    keys = _foreign_keys(stmt)
+    indexes = _indexed(ctx, table) if keys else []
+    for columns in keys:
         if any(sorted(index[: len(columns)]) == sorted(columns) for index in indexes):
             continue
         listed = ", ".join(columns)
