@@ -16,11 +16,12 @@ Figures (medians; the tools take turns round by round):
 Ratios are to the bare parse. Nothing here asserts a time.
 
 With --sizes: a file of INSERT statements of about 125 bytes each (400,000 in 50 MB)
-for each size; for each, ``pgshift lint FILE --no-cache`` (seconds, MB/s, peak RSS of
-the process), then, in a process of their own, the two halves of it, the split
-(``pgshift.statements.split``) and the lint engine on the split statements (seconds,
-MB/s), and the command again with the lint cache, first filling it, then warm. Linear
-time shows as MB/s that stays the same from size to size.
+for each size; for each, ``pgshift lint FILE --no-cache`` (wall and CPU seconds, MB/s
+of CPU time, which other work on the machine disturbs less, and peak RSS), then, in a
+process of their own, its two halves: the split (``pgshift.statements.split``) and the
+lint engine on the split statements (CPU seconds, MB/s); then the command again with
+the lint cache, first filling it, then warm. Linear time shows as MB/s that stays the
+same from size to size.
 """
 
 from __future__ import annotations
@@ -106,8 +107,8 @@ def data_migration(path: Path, megabytes: float) -> int:
     return n
 
 
-def measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB) and standard output of one run of ``command``."""
+def measured(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Seconds, CPU seconds, peak RSS (MB) and standard output of one run of ``command``."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out)
@@ -119,32 +120,34 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
         text = out.read().decode()
     if code not in (0, 1):  # 1: findings
         raise SystemExit(f"{' '.join(command)} exited with {code}")
-    return seconds, usage.ru_maxrss / 1024, text  # ru_maxrss is in kB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, text  # ru_maxrss is in kB on Linux
 
 
 def halves(path: Path) -> None:
-    """Print the split's and the lint engine's seconds for ``path`` as JSON (--halves)."""
+    """Print the split's and the lint engine's CPU seconds for ``path`` as JSON (--halves)."""
     from pgshift.discovery import sql_file
     from pgshift.lint.engine import LintOptions, lint_migration
     from pgshift.statements import split
 
     migration = sql_file(path)
     assert migration.up is not None
-    started = time.perf_counter()
+    started = time.process_time()
     statements = split(migration.up)
-    parsed = time.perf_counter()
+    parsed = time.process_time()
     findings = lint_migration(migration, LintOptions(), statements)
-    done = time.perf_counter()
+    done = time.process_time()
     print(json.dumps({"split": parsed - started, "engine": done - parsed, "found": len(findings)}))
 
 
 def sizes(megabytes: list[float]) -> None:
     """The data-migration table (--sizes)."""
-    print("data migration: INSERT statements of ~125 bytes; pgshift lint FILE --no-cache")
+    print("a data migration of INSERT statements of ~125 bytes; pgshift lint FILE --no-cache:")
+    print("wall and CPU seconds, MB/s of CPU time, peak RSS; then its two halves in a process")
+    print("of their own (CPU seconds, MB/s); then the command with the cache, filling, warm")
     print(
-        f"{'MB':>5} {'statements':>10} {'lint s':>8} {'MB/s':>6} {'peak RSS':>9} "
-        f"{'split s':>8} {'MB/s':>6} {'engine s':>8} {'MB/s':>6} {'RSS':>7} "
-        f"{'cache fill s':>12} {'cached s':>8}"
+        f"{'MB':>5} {'stmts':>7} {'wall s':>7} {'cpu s':>7} {'MB/s':>5} {'RSS MB':>6} | "
+        f"{'split':>6} {'MB/s':>5} {'engine':>6} {'MB/s':>5} | {'fill s':>6} {'warm s':>6}"
     )
     for size in megabytes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -153,16 +156,15 @@ def sizes(megabytes: list[float]) -> None:
             count = data_migration(path, size)
             mb = path.stat().st_size / 1e6
             lint = [sys.executable, "-m", "pgshift", "lint", str(path), "--format", "json"]
-            seconds, rss, _ = measured([*lint, "--no-cache"], root)
-            _, halves_rss, out = measured([sys.executable, __file__, "--halves", str(path)], root)
+            wall, cpu, rss, _ = measured([*lint, "--no-cache"], root)
+            *_, out = measured([sys.executable, __file__, "--halves", str(path)], root)
             parts = json.loads(out)
-            fill, _, _ = measured(lint, root)
-            warm, _, _ = measured(lint, root)
+            fill, *_ = measured(lint, root)
+            warm, *_ = measured(lint, root)
             print(
-                f"{mb:5.1f} {count:10,} {seconds:8.2f} {mb / seconds:6.2f} {rss:7.0f}MB "
-                f"{parts['split']:8.2f} {mb / parts['split']:6.2f} "
-                f"{parts['engine']:8.2f} {mb / parts['engine']:6.2f} {halves_rss:5.0f}MB "
-                f"{fill:12.2f} {warm:8.2f}",
+                f"{mb:5.1f} {count:7,} {wall:7.2f} {cpu:7.2f} {mb / cpu:5.2f} {rss:6.0f} | "
+                f"{parts['split']:6.2f} {mb / parts['split']:5.2f} "
+                f"{parts['engine']:6.2f} {mb / parts['engine']:5.2f} | {fill:6.2f} {warm:6.2f}",
                 flush=True,
             )
 
