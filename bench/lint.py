@@ -1,6 +1,8 @@
-"""Lint 1,000 generated migration files with pgshift and with squawk, in the same run.
+"""Lint 1,000 generated migration files with pgshift and with squawk, in the same run;
+and, with --sizes, one data migration of 1 to 50 MB, to see lint time grow with the size.
 
     python bench/lint.py            # pip install squawk-cli for the peer
+    python bench/lint.py --sizes 1,5,10,50
 
 Figures (medians; the tools take turns round by round):
 
@@ -12,6 +14,14 @@ Figures (medians; the tools take turns round by round):
 - squawk: the whole ``squawk FILES`` command.
 
 Ratios are to the bare parse. Nothing here asserts a time.
+
+With --sizes: a file of INSERT statements of about 125 bytes each (400,000 in 50 MB)
+for each size; for each, ``pgshift lint FILE --no-cache`` (wall and CPU seconds, MB/s
+of CPU time, which other work on the machine disturbs less, and peak RSS), then, in a
+process of their own, its two halves: the split (``pgshift.statements.split``) and the
+lint engine on the split statements (CPU seconds, MB/s); then the command again with
+the lint cache, first filling it, then warm. Linear time shows as MB/s that stays the
+same from size to size.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
@@ -81,11 +92,98 @@ def run(command: list[str], cwd: Path) -> Callable[[], object]:
     return go
 
 
+def data_migration(path: Path, megabytes: float) -> int:
+    """A data migration of INSERT statements, ``megabytes`` long; its statement count."""
+    target, size, n = int(megabytes * 1_000_000), 0, 0
+    with path.open("w") as out:
+        while size < target:
+            n += 1
+            line = (
+                f"INSERT INTO items (id, name, payload) VALUES ({n}, 'name {n}', "
+                f"'payload of row {n:07d}: {'x' * 26}');\n"
+            )
+            out.write(line)
+            size += len(line)
+    return n
+
+
+def measured(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Seconds, CPU seconds, peak RSS (MB) and standard output of one run of ``command``."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        out.seek(0)
+        text = out.read().decode()
+    if code not in (0, 1):  # 1: findings
+        raise SystemExit(f"{' '.join(command)} exited with {code}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, text  # ru_maxrss is in kB on Linux
+
+
+def halves(path: Path) -> None:
+    """Print the split's and the lint engine's CPU seconds for ``path`` as JSON (--halves)."""
+    from pgshift.discovery import sql_file
+    from pgshift.lint.engine import LintOptions, lint_migration
+    from pgshift.statements import split
+
+    migration = sql_file(path)
+    assert migration.up is not None
+    started = time.process_time()
+    statements = split(migration.up)
+    parsed = time.process_time()
+    findings = lint_migration(migration, LintOptions(), statements)
+    done = time.process_time()
+    print(json.dumps({"split": parsed - started, "engine": done - parsed, "found": len(findings)}))
+
+
+def sizes(megabytes: list[float]) -> None:
+    """The data-migration table (--sizes)."""
+    print("a data migration of INSERT statements of ~125 bytes; pgshift lint FILE --no-cache:")
+    print("wall and CPU seconds, MB/s of CPU time, peak RSS; then its two halves in a process")
+    print("of their own (CPU seconds, MB/s); then the command with the cache, filling, warm")
+    print(
+        f"{'MB':>5} {'stmts':>7} {'wall s':>7} {'cpu s':>7} {'MB/s':>5} {'RSS MB':>6} | "
+        f"{'split':>6} {'MB/s':>5} {'engine':>6} {'MB/s':>5} | {'fill s':>6} {'warm s':>6}"
+    )
+    for size in megabytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            path = root / "0001_load_items.sql"
+            count = data_migration(path, size)
+            mb = path.stat().st_size / 1e6
+            lint = [sys.executable, "-m", "pgshift", "lint", str(path), "--format", "json"]
+            wall, cpu, rss, _ = measured([*lint, "--no-cache"], root)
+            *_, out = measured([sys.executable, __file__, "--halves", str(path)], root)
+            parts = json.loads(out)
+            fill, *_ = measured(lint, root)
+            warm, *_ = measured(lint, root)
+            print(
+                f"{mb:5.1f} {count:7,} {wall:7.2f} {cpu:7.2f} {mb / cpu:5.2f} {rss:6.0f} | "
+                f"{parts['split']:6.2f} {mb / parts['split']:5.2f} "
+                f"{parts['engine']:6.2f} {mb / parts['engine']:5.2f} | {fill:6.2f} {warm:6.2f}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--sizes", help="sizes in MB of one data migration, comma-separated (1,5,10,50)"
+    )
+    parser.add_argument("--halves", type=Path, help=argparse.SUPPRESS)  # one size's halves
     args = parser.parse_args()
+    if args.halves:
+        halves(args.halves)
+        return
+    if args.sizes:
+        sizes([float(size) for size in args.sizes.split(",")])
+        return
 
     from pglast import parse_sql
     from pglast import parser as pg_parser
@@ -141,8 +239,6 @@ def main() -> None:
             print(f"{name:34} {median * 1000:7.0f}ms {median / floor:8.2f}×")
         if not has_squawk:
             print("squawk: not installed (pip install squawk-cli)")
-        import json
-
         print(f"pgshift findings: {len(json.loads(findings.stdout)['findings'])}")
         print("targets: cold lint ≤ 2× the bare parse; a cached re-run faster than squawk")
 

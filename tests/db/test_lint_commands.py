@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+import pgshift
+from pgshift.lint import rules as rules_package
+from pgshift.lint.context import Context, Stmt
+from pgshift.lint.model import Hit, Rule, Severity
 from tests.conftest import query, run_cli, tables, write_migrations
 
 PHONE = "ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;\n"
@@ -150,3 +157,67 @@ def test_lint_of_the_pending_migrations_knows_the_table_sizes(db_url: str, tmp_p
         run_cli("lint", "--dir", str(folder), "--format", "json", url=db_url, cwd=tmp_path).stdout
     )
     assert after == {"findings": [], "files": 0, "errors": 0, "warnings": 0, "infos": 0}
+
+
+DO_COMMIT = (
+    "CREATE TABLE accounts (id bigint PRIMARY KEY, plan text);\n"
+    "DO $$\nBEGIN\n  UPDATE accounts SET plan = 'free' WHERE id < 1000;\n  COMMIT;\nEND\n$$;\n"
+)
+
+
+def test_lint_flags_what_migrate_refuses_at_its_line_and_in_its_words(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(tmp_path / "migrations", {"0001_backfill.sql": DO_COMMIT})
+    lint = run_cli("lint", str(folder), "--format", "json", "--no-cache", cwd=tmp_path)
+    assert lint.returncode == 1, lint.stderr
+    (finding,) = [f for f in json.loads(lint.stdout)["findings"] if f["severity"] == "error"]
+    assert (finding["rule"], finding["line"]) == ("migrate-refuses", 2)
+    migrate = run_cli("migrate", "--dir", str(folder), url=db_url, cwd=tmp_path)
+    assert migrate.returncode == 2
+    assert f"0001_backfill.sql:2: {finding['message']}" in migrate.stderr
+    assert finding["safe"] in migrate.stderr
+    assert tables(db_url) == set()
+    no_transaction = "-- pgshift:no-transaction\n" + DO_COMMIT
+    (folder / "0001_backfill.sql").write_text(no_transaction)
+    clean = run_cli("lint", str(folder), "--format", "json", "--no-cache", cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout
+    assert run_cli("migrate", "--dir", str(folder), url=db_url, cwd=tmp_path).returncode == 0
+    assert tables(db_url) == {"accounts"}
+
+
+def test_migrate_runs_an_update_that_sets_a_column_from_a_subquery(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "migrations",
+        {
+            "0001_create.sql": "CREATE TABLE t (id bigint PRIMARY KEY, a int);\n",
+            "0002_fill.sql": "UPDATE t SET a = (SELECT 1) WHERE id = 1;\n",
+        },
+    )
+    lint = run_cli("lint", str(folder), "--format", "json", cwd=tmp_path)
+    assert "rule-crashed" not in lint.stdout
+    result = run_cli("migrate", "--dir", str(folder), url=db_url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(2,)]
+
+
+def _raises(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    raise RuntimeError(f"cannot read {stmt.node}")
+    yield
+
+
+def test_migrate_runs_past_a_rule_that_raises(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = Rule("always-raises", "style", Severity.ERROR, "Raises on everything.", _raises)
+    monkeypatch.setattr(rules_package, "RULES", (*rules_package.RULES, broken))
+    folder = write_migrations(
+        tmp_path / "migrations", {"0001_create.sql": "CREATE TABLE kept (id bigint);\n"}
+    )
+    notes: list[str] = []
+    result = pgshift.migrate(db_url, directory=folder, on_event=lambda e: notes.append(e.message))
+    assert [r.migration.name for r in result.applied] == ["0001_create.sql"]
+    assert tables(db_url) == {"kept"}
+    assert any(note.startswith("lint: 1 warning") for note in notes), notes

@@ -1,7 +1,9 @@
-"""The linter never crashes: mutated SQL gives findings or a clear SQL error, nothing else."""
+"""The linter never crashes: mutated SQL gives findings or a clear SQL error, nothing else,
+and a rule that raises costs its own findings on that statement, never the run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -9,9 +11,11 @@ from hypothesis import strategies as st
 
 from pgshift.discovery import sql_file
 from pgshift.errors import PgshiftError
-from pgshift.lint.engine import LintOptions, lint_migration
+from pgshift.lint.context import Context, Stmt
+from pgshift.lint.engine import LintOptions, lint_migration, sort_findings
 from pgshift.lint.examples import examples
-from pgshift.lint.model import Finding
+from pgshift.lint.model import RULE_CRASHED, Finding, Hit, Rule, Severity
+from pgshift.lint.report import text
 from pgshift.lint.rules import RULES
 
 CORPUS = [e.sql for rule in RULES for e in examples(rule.doc)]
@@ -52,3 +56,85 @@ def test_mutated_sql_gives_findings_or_a_clear_error(sql: str, version: int | No
         assert finding.line >= 1
         assert finding.message
         assert finding.safe
+
+
+def _findings(sql: str, options: LintOptions | None = None) -> list[Finding]:
+    return lint_migration(sql_file(Path("m.sql"), sql), options or LintOptions())
+
+
+def test_a_subquery_in_set_is_checked_like_any_statement() -> None:
+    findings = _findings(
+        "UPDATE t SET a = (SELECT 1) WHERE id = 1;\n"
+        "UPDATE t SET (b, c) = (SELECT 1, 2) WHERE id = 1;\n"
+    )
+    assert [f for f in findings if f.rule == RULE_CRASHED] == []
+    assert [f.rule for f in findings] == ["missing-statement-timeout"]
+
+
+def test_a_column_set_twice_is_found_and_array_elements_are_not() -> None:
+    twice = _findings("UPDATE t SET a = NULL, a[1] = 2 WHERE id = 1;\n")
+    (finding,) = [f for f in twice if f.rule == "naming-and-identifiers"]
+    assert "sets a 2 times" in finding.message
+    elements = _findings("UPDATE t SET a[1] = 1, a[2] = 2 WHERE id = 1;\n")
+    assert "naming-and-identifiers" not in {f.rule for f in elements}
+
+
+def _breaks_on_drops(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    yield Hit("said before the crash, and dropped with it", "-")
+    if stmt.node == "DropStmt":
+        raise KeyError("name")
+
+
+BROKEN = Rule("broken-on-drops", "style", Severity.ERROR, "Raises on DROP.", _breaks_on_drops)
+
+
+def test_a_rule_that_raises_is_a_warning_and_every_other_rule_still_speaks() -> None:
+    sql = "SELECT 1;\n\nDROP TABLE users;\nDROP TABLE orders;\n"
+    everything = _findings(sql, LintOptions(rules=(*RULES, BROKEN)))
+    crashed = [f for f in everything if f.rule == RULE_CRASHED]
+    assert [(f.line, f.severity) for f in crashed] == [(3, Severity.WARNING), (4, Severity.WARNING)]
+    assert "rule broken-on-drops crashed" in crashed[0].message
+    assert "KeyError: 'name'" in crashed[0].message
+    assert "report" in crashed[0].safe
+    assert "pgshift:allow broken-on-drops" in crashed[0].safe
+    assert crashed[0].statement == "DROP TABLE users"
+    # the broken rule's own findings where it did not raise, and all the others' findings
+    others = [f for f in everything if f.rule not in (RULE_CRASHED, BROKEN.id)]
+    assert others == _findings(sql)
+    assert [f.line for f in everything if f.rule == BROKEN.id] == [1]
+    report = text(sort_findings(everything), 1)
+    assert "m.sql:3:1: warning [rule-crashed] rule broken-on-drops crashed" in report
+    assert "pgshift:allow rule-crashed" not in report  # nothing to acknowledge: a bug to report
+
+
+def test_acknowledging_a_broken_rule_skips_it() -> None:
+    sql = "DROP TABLE users; -- pgshift:allow broken-on-drops\n"
+    findings = _findings(sql, LintOptions(rules=(*RULES, BROKEN)))
+    assert RULE_CRASHED not in {f.rule for f in findings}
+    assert "drop-table" in {f.rule for f in findings}
+
+
+def test_a_rule_looks_at_the_rest_of_the_file_once_not_at_every_statement() -> None:
+    asked: list[str] = []
+
+    def created_later(stmt: Stmt, ctx: Context) -> bool:
+        asked.append(stmt.sql)
+        return stmt.node == "CreateStmt"
+
+    def names(stmt: Stmt) -> tuple[str, ...]:
+        asked.append(stmt.sql)
+        return (stmt.node,)
+
+    def spy(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+        later = ctx.later(ctx.where(created_later))
+        if later and ctx.by(names).get("DropStmt"):
+            yield Hit(f"a table is created at statement {later[0]}", "-")
+
+    rule = Rule("spy", "style", Severity.INFO, "Looks ahead.", spy)
+    sql = "".join(f"DROP TABLE IF EXISTS t{n};\nCREATE TABLE t{n} (id int);\n" for n in range(50))
+    findings = _findings(sql, LintOptions(rules=(rule,)))
+    assert len(asked) == 2 * 100  # each statement once per function, for the whole file
+    assert [f.message for f in findings][:2] == [
+        "a table is created at statement 1",
+        "a table is created at statement 3",
+    ]

@@ -22,13 +22,14 @@ CACHE_FILE = Path(".pgshift") / "lint-cache.json"
 
 
 def rules_digest() -> str:
-    """A digest of the linter's source: any change to a rule changes it."""
+    """A digest of the linter's source: any change to a rule changes it, and any change to
+    the splitter and migrate's own checks (``statements.py``), which lint calls."""
     from pgshift.version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
+    for source in [*sorted(package.rglob("*.py")), package.parent / "statements.py"]:
+        digest.update(source.relative_to(package.parent).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:24]
 

@@ -4,10 +4,17 @@ The engine walks a file's statements in order and keeps, in one :class:`Context`
 what the statements before the current one did: tables created, settings made,
 locks taken, constraints added NOT VALID, enum values added. Rules read it; only
 the engine writes it, after every rule has seen the statement.
+
+What a rule needs of the other statements of the file (indexes created earlier,
+views created later, ...) it asks of :meth:`Context.where` and :meth:`Context.by`,
+which look at each statement once per file: scanning the statements before or
+after the current one at every statement would make lint quadratic in the file.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pgshift.lint.tree import Node, alter_commands, relation, strings, unwrap
@@ -29,12 +36,17 @@ class Stmt:
     @property
     def first_line(self) -> str:
         """The statement's first line of text."""
-        return self.sql.split("\n", 1)[0].strip()
+        end = self.sql.find("\n")  # not split(): that would copy the rest of a long one
+        return (self.sql if end < 0 else self.sql[:end]).strip()
 
 
 def bare(name: str) -> str:
     """``schema.table`` -> ``table``."""
     return name.rsplit(".", 1)[-1]
+
+
+Test = Callable[["Stmt", "Context"], bool]
+Keys = Callable[["Stmt"], Iterable[str]]
 
 
 @dataclass
@@ -47,18 +59,65 @@ class Context:
     lock_timeout: bool = False  # set (by directive, config or SET) before this statement
     statement_timeout: bool = False
     estimates: dict[str, int] | None = None  # row estimates by table, with a connection
-    statements: tuple[Stmt, ...] = ()
+    statements: Sequence[Stmt] = ()
     index: int = 0
-    created: set[str] = field(default_factory=set)  # tables created earlier in the file
     locked: dict[str, str] = field(default_factory=dict)  # table -> what took a strong lock
     not_valid: set[tuple[str, str]] = field(default_factory=set)  # (table, constraint)
     enum_values: set[tuple[str, str]] = field(default_factory=set)  # (type, value) added
     ddl_before: bool = False  # a schema change earlier in the same transaction
     dml_before: bool = False
+    # what where() and by() found, by the function asked: built once per file
+    _where: dict[Test, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _first: dict[Test, int | None] = field(default_factory=dict, repr=False)
+    _by: dict[Keys, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
 
-    def is_new(self, table: str) -> bool:
-        """Whether ``table`` was created earlier in this migration (so it is empty)."""
-        return table in self.created or bare(table) in self.created
+    def is_new(self, table: str, before: int | None = None) -> bool:
+        """Whether ``table`` was created earlier in this migration (so it is empty): before
+        the current statement, or before the statement at position ``before``."""
+        created = self.by(_creates)
+        limit = self.index if before is None else before
+        return any(name in created and created[name][0] < limit for name in (table, bare(table)))
+
+    def where(self, test: Test) -> tuple[int, ...]:
+        """The positions of the file's statements that pass ``test``, in order.
+
+        ``test`` is asked once per statement of the file, whatever the current one, so it
+        must judge a statement as of its own place: ``ctx.is_new(t, before=s.index)``."""
+        found = self._where.get(test)
+        if found is None:
+            found = self._where[test] = tuple(s.index for s in self.statements if test(s, self))
+        return found
+
+    def first(self, test: Test) -> int | None:
+        """The position of the file's first statement that passes ``test`` (judged as in
+        :meth:`where`); it looks no further than that one."""
+        if test in self._where:
+            found = self._where[test]
+            return found[0] if found else None
+        if test not in self._first:
+            self._first[test] = next((s.index for s in self.statements if test(s, self)), None)
+        return self._first[test]
+
+    def by(self, keys: Keys) -> Mapping[str, tuple[int, ...]]:
+        """The positions of the file's statements under each key ``keys`` gives them."""
+        found = self._by.get(keys)
+        if found is None:
+            lists: dict[str, list[int]] = {}
+            for stmt in self.statements:
+                for key in keys(stmt):
+                    positions = lists.setdefault(key, [])
+                    if not positions or positions[-1] != stmt.index:
+                        positions.append(stmt.index)
+            found = self._by[keys] = {key: tuple(p) for key, p in lists.items()}
+        return found
+
+    def earlier(self, positions: Sequence[int]) -> Sequence[int]:
+        """Those of ``positions`` (in order) before the current statement."""
+        return positions[: bisect.bisect_left(positions, self.index)]
+
+    def later(self, positions: Sequence[int]) -> Sequence[int]:
+        """Those of ``positions`` (in order) after the current statement."""
+        return positions[bisect.bisect_right(positions, self.index) :]
 
     def rows(self, table: str) -> int | None:
         """The table's row estimate, when linting with a connection."""
@@ -73,16 +132,6 @@ class Context:
         """`` (about N rows)`` when the row estimate is known, else nothing."""
         rows = self.rows(table)
         return "" if rows is None else f" ({bare(table)} holds about {rows:,} rows)"
-
-    @property
-    def following(self) -> tuple[Stmt, ...]:
-        """The statements after the current one."""
-        return self.statements[self.index + 1 :]
-
-    @property
-    def previous(self) -> tuple[Stmt, ...]:
-        """The statements before the current one."""
-        return self.statements[: self.index]
 
     def at_least(self, major: int) -> bool | None:
         """Whether the target server is ``major`` or newer; None when unknown."""
@@ -118,16 +167,30 @@ def creates_table(stmt: Stmt) -> str | None:
     if stmt.node == "CreateStmt":
         return relation(stmt.body.get("relation"))
     if stmt.node == "CreateTableAsStmt":
-        return relation(stmt.body.get("into", {}).get("rel"))
+        return relation((stmt.body.get("into") or {}).get("rel"))
     return None
+
+
+def created_index(stmt: Stmt) -> tuple[str, ...]:
+    """The name of the index a statement creates, for :meth:`Context.by`."""
+    name = stmt.body.get("idxname") if stmt.node == "IndexStmt" else None
+    return (name,) if isinstance(name, str) else ()
+
+
+def created_schema(stmt: Stmt) -> tuple[str, ...]:
+    """The name of the schema a statement creates, for :meth:`Context.by`."""
+    name = stmt.body.get("schemaname") if stmt.node == "CreateSchemaStmt" else None
+    return (name,) if isinstance(name, str) else ()
+
+
+def _creates(stmt: Stmt) -> tuple[str, ...]:
+    created = creates_table(stmt)
+    return (created, bare(created)) if created else ()
 
 
 def advance(ctx: Context, stmt: Stmt) -> None:
     """Record what ``stmt`` did, before the next statement is checked."""
     body = stmt.body
-    created = creates_table(stmt)
-    if created:
-        ctx.created.update({created, bare(created)})
     if stmt.node == "VariableSetStmt":
         name = body.get("name")
         if name == "lock_timeout":
@@ -153,4 +216,17 @@ def advance(ctx: Context, stmt: Stmt) -> None:
     ctx.index += 1
 
 
-__all__ = ["DML", "Context", "Stmt", "advance", "bare", "creates_table", "strong_locks", "unwrap"]
+__all__ = [
+    "DML",
+    "Context",
+    "Keys",
+    "Stmt",
+    "Test",
+    "advance",
+    "bare",
+    "created_index",
+    "created_schema",
+    "creates_table",
+    "strong_locks",
+    "unwrap",
+]

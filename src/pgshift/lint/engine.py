@@ -6,6 +6,8 @@ file that does not parse is reported by the caller as the SQL error it is.
 
 from __future__ import annotations
 
+import bisect
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,14 +16,24 @@ from typing import TYPE_CHECKING
 
 from pgshift.errors import ConfigError
 from pgshift.lint.context import Context, Stmt, advance
-from pgshift.lint.model import Finding, Rule, Severity
+from pgshift.lint.model import (
+    ENGINE_FINDINGS,
+    MIGRATE_REFUSES,
+    RULE_CRASHED,
+    Finding,
+    Rule,
+    Severity,
+)
 from pgshift.sections import Section
 
 if TYPE_CHECKING:
     from pgshift.discovery import Migration
     from pgshift.statements import Statement
 
-_ALLOW = re.compile(r"--\s*pgshift:allow\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
+log = logging.getLogger(__name__)
+
+# within one line: [^\S\n] is any space but a line break
+_ALLOW = re.compile(r"--[^\S\n]*pgshift:allow[^\S\n]+((?:[A-Za-z0-9_,-]|[^\S\n])+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +84,16 @@ def check_rule_ids(ids: Iterable[str], where: str, known: Iterable[str] = ()) ->
     """Refuse a rule id no rule has (a typo would silently acknowledge nothing)."""
     from pgshift.lint.rules import RULE_IDS
 
-    unknown = sorted(set(ids) - RULE_IDS - set(known))
+    ids = set(ids)
+    if ids & ENGINE_FINDINGS.keys():
+        raise ConfigError(
+            f"{where}: {', '.join(sorted(ids & ENGINE_FINDINGS.keys()))} is a finding of lint "
+            "itself, not a rule: it cannot be acknowledged.",
+            f"For {RULE_CRASHED}, acknowledge the rule the finding names; for "
+            f"{MIGRATE_REFUSES}, change the statement as the finding says (migrate refuses it "
+            "whatever the comments say).",
+        )
+    unknown = sorted(ids - RULE_IDS - set(known))
     if unknown:
         raise ConfigError(
             f"{where}: unknown lint rule(s): {', '.join(unknown)}.",
@@ -81,39 +102,36 @@ def check_rule_ids(ids: Iterable[str], where: str, known: Iterable[str] = ()) ->
 
 
 def _allowances(
-    section: Section, stmts: list[Stmt]
+    section: Section, stmts: Sequence[Stmt]
 ) -> tuple[set[str], dict[int, set[str]], list[tuple[int, str]]]:
     """``-- pgshift:allow`` comments: for the file (above the first statement), per
     statement (on its lines or the comment lines just above it), and each one's line."""
     file_wide: set[str] = set()
     per_statement: dict[int, set[str]] = {}
     seen: list[tuple[int, str]] = []
-    ends = [s.line + s.sql.count("\n") for s in stmts]
-    for offset, text in enumerate(section.sql.split("\n")):
-        if "pgshift:allow" not in text.lower():
-            continue
-        match = _ALLOW.search(text)
-        if not match:
-            continue
-        line = section.first_line + offset
+    ends: list[int] | None = None  # each statement's last line, found at the first comment
+    text = section.sql
+    line, counted = section.first_line, 0
+    for match in _ALLOW.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         ids = {i for i in re.split(r"[\s,]+", match.group(1)) if i}
         seen.extend((line, i) for i in sorted(ids))
         if not stmts or line < stmts[0].line:
             file_wide |= ids
             continue
+        if ends is None:
+            ends = [s.line + s.sql.count("\n") for s in stmts]
         # the statement this comment sits in, follows, or trails (same line as its end)
-        target = next((i for i, end in enumerate(ends) if line <= end), len(stmts) - 1)
+        target = min(bisect.bisect_left(ends, line), len(stmts) - 1)
         per_statement.setdefault(target, set()).update(ids)
     return file_wide, per_statement, seen
 
 
-def parse(section: Section, statements: Sequence[Statement] | None = None) -> list[Stmt]:
-    """The statements of a section, parsed unless given (``SqlError`` on a syntax error)."""
-    from pgshift.statements import split
-
+def _stmts(statements: Sequence[Statement]) -> list[Stmt]:
     return [
         Stmt(node=s.node, body=s.tree, sql=s.sql, line=s.line, index=index)
-        for index, s in enumerate(split(section) if statements is None else statements)
+        for index, s in enumerate(statements)
     ]
 
 
@@ -126,13 +144,22 @@ def lint_section(
     statement_timeout: bool = False,
     allow: Iterable[str] = (),
     statements: Sequence[Statement] | None = None,
+    migration: Migration | None = None,
 ) -> list[Finding]:
-    """Findings for one piece of SQL, in statement order (``statements``: already split).
+    """Findings for one piece of SQL, in statement order (``statements``: already split;
+    else it is split here, and a syntax error is the :class:`SqlError` it is).
 
     ``lock_timeout``: whether the file sets one (True), turns it off (False), or leaves
-    it to the project (None)."""
+    it to the project (None). A rule that raises gives a :data:`RULE_CRASHED` warning
+    instead of its findings on that statement; what ``pgshift migrate`` would refuse
+    is a :data:`MIGRATE_REFUSES` error (see :mod:`pgshift.lint.refusals`)."""
+    from pgshift.lint.refusals import refusal_finding, refusals
+    from pgshift.statements import split
+
     options = options or LintOptions()
-    stmts = parse(section, statements)
+    if statements is None:
+        statements = split(section)
+    stmts = _stmts(statements)
     file_wide, per_statement, seen = _allowances(section, stmts)
     rules = options.active()
     generic, by_node = _dispatch(rules)
@@ -140,6 +167,13 @@ def lint_section(
     for line, rule_id in seen:
         check_rule_ids([rule_id], f"{section.path}:{line}: -- pgshift:allow", known)
     file_wide |= set(allow)
+    refused = refusals(
+        tuple(statements),
+        transactional,
+        section,
+        pg_version=options.pg_version,
+        migration=migration,
+    )
     ctx = Context(
         path=str(section.path),
         transactional=transactional,
@@ -149,18 +183,26 @@ def lint_section(
         estimates=dict(options.estimates) if options.estimates is not None else None,
         statements=tuple(stmts),
     )
+    path = str(section.path)
     findings: list[Finding] = []
     for stmt in stmts:
-        allowed = file_wide | per_statement.get(stmt.index, set())
+        allowed = per_statement.get(stmt.index)
+        said_refusal = False
         for rule in (*by_node.get(stmt.node, ()), *generic):
-            if rule.id in allowed:
+            if rule.id in file_wide or (allowed and rule.id in allowed):
                 continue
-            for hit in rule.check(stmt, ctx):
+            try:
+                hits = list(rule.check(stmt, ctx))
+            except Exception as exc:  # a bug in a rule must not stop lint, nor migrate
+                findings.append(_crashed(rule, stmt, path, exc))
+                continue
+            for hit in hits:
+                said_refusal |= rule.speaks_for_migrate and rule.severity is Severity.ERROR
                 findings.append(
                     Finding(
                         rule=rule.id,
                         severity=rule.severity,
-                        path=str(section.path),
+                        path=path,
                         line=stmt.line + hit.line_offset,
                         column=1,
                         message=hit.message,
@@ -168,8 +210,33 @@ def lint_section(
                         statement=stmt.first_line,
                     )
                 )
+        refusal = refused.get(stmt.index)
+        if refusal is not None and not said_refusal:
+            findings.append(refusal_finding(refusal, stmt, path))
         advance(ctx, stmt)
     return findings
+
+
+def _crashed(rule: Rule, stmt: Stmt, path: str, exc: Exception) -> Finding:
+    """The finding that says a rule raised on a statement (its traceback goes to the log)."""
+    log.debug("lint rule %s raised on %s:%d", rule.id, path, stmt.line, exc_info=True)
+    return Finding(
+        rule=RULE_CRASHED,
+        severity=Severity.WARNING,
+        path=path,
+        line=stmt.line,
+        column=1,
+        message=(
+            f"rule {rule.id} crashed on this statement ({type(exc).__name__}: {exc}); it was "
+            "not checked for what that rule looks for."
+        ),
+        safe=(
+            "Please report this bug of pgshift with the statement (--debug shows the "
+            f"traceback); meanwhile '-- pgshift:allow {rule.id}' above the statement skips the "
+            "rule there."
+        ),
+        statement=stmt.first_line,
+    )
 
 
 def lint_migration(
@@ -188,6 +255,7 @@ def lint_migration(
         lock_timeout=None if directives.lock_timeout is None else directives.lock_timeout > 0,
         statement_timeout=directives.statement_timeout is not None,
         statements=statements,
+        migration=migration,
     )
 
 

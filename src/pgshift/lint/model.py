@@ -66,7 +66,19 @@ class Rule:
     lock: Lock | None = None
     nodes: frozenset[str] | None = None  # the statement types it looks at (None: all)
     doc: str = field(default="", compare=False)
+    # its error-level findings say what `pgshift migrate` refuses: the engine's own
+    # MIGRATE_REFUSES finding is not repeated on a statement this rule flagged
+    speaks_for_migrate: bool = False
 
+
+# Findings of the engine itself, not of a rule: no page, no acknowledgement.
+RULE_CRASHED = "rule-crashed"  # a rule raised: a bug in pgshift (a warning, lint goes on)
+MIGRATE_REFUSES = "migrate-refuses"  # what `pgshift migrate` refuses before running anything
+ENGINE_FINDINGS = {
+    RULE_CRASHED: "a bug in pgshift, not in the SQL: the other rules ran",
+    MIGRATE_REFUSES: "pgshift migrate refuses the file before running any of it; no "
+    "comment or setting acknowledges it",
+}
 
 GROUPS = {
     "destructive": "Destructive (data loss)",
@@ -92,8 +104,8 @@ class Finding:
 
     @property
     def url(self) -> str:
-        """The rule's documentation."""
-        return DOCS_URL.format(id=self.rule)
+        """The rule's documentation (none for the engine's own findings)."""
+        return "" if self.rule in ENGINE_FINDINGS else DOCS_URL.format(id=self.rule)
 
     def to_dict(self) -> dict[str, object]:
         """A plain dict for JSON output and the cache."""

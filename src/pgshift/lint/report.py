@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from pgshift.lint.model import Finding, Severity
+from pgshift.lint.model import ENGINE_FINDINGS, Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -26,11 +26,12 @@ def text(findings: Sequence[Finding], files: int) -> str:
     """One paragraph per finding: where, what, the statement, the safe way."""
     out = []
     for f in findings:
+        note = ENGINE_FINDINGS.get(f.rule, f"{f.url}; acknowledge with -- pgshift:allow {f.rule}")
         out.append(
             f"{f.path}:{f.line}:{f.column}: {f.severity.value} [{f.rule}] {f.message}\n"
             f"    {f.statement}\n"
             f"    safe: {f.safe}\n"
-            f"    ({f.url}; acknowledge with -- pgshift:allow {f.rule})"
+            f"    ({note})"
         )
     out.append(summary(findings, files))
     return "\n\n".join(out) + "\n"

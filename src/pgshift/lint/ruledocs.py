@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pgshift.lint.model import GROUPS, Rule
+from pgshift.lint.model import GROUPS, MIGRATE_REFUSES, RULE_CRASHED, Rule
 
 
 def page(rule_id: str, group: str, severity: str, doc: str) -> str:
@@ -35,4 +35,19 @@ def index(rules: Sequence[Rule]) -> str:
             if r.group == group
         ]
         lines.append("")
+    lines += [
+        "## Findings of lint itself",
+        "",
+        "| finding | severity | what it says |",
+        "| --- | --- | --- |",
+        f"| {MIGRATE_REFUSES} | error | What `pgshift migrate` refuses before running anything "
+        "(transaction control, a statement that cannot run inside a transaction block in a "
+        "transactional migration, a DO block that commits), at the same line, with the same "
+        "message and hint. No comment or setting silences it; where a rule above already says "
+        "it at error level, that rule speaks alone. |",
+        f"| {RULE_CRASHED} | warning | A rule raised an exception on a statement: a bug in "
+        "pgshift, to report with the statement. Every other rule's findings still come out; "
+        "`-- pgshift:allow <rule>` skips the broken rule on that statement. |",
+        "",
+    ]
     return "\n".join(lines)

@@ -17,16 +17,18 @@ def unwrap(node: Node) -> tuple[str, Node]:
 def walk(value: Any) -> Iterator[tuple[str, Node]]:
     """Every node below ``value`` (itself included), as ``(type, body)``, depth first."""
     stack = [value]
+    pop, push = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, dict):
             if len(item) == 1:
-                ((key, body),) = item.items()
-                if key[:1].isupper() and isinstance(body, dict):
-                    yield key, body
-            stack.extend(reversed(list(item.values())))
+                for key, body in item.items():
+                    if key[:1].isupper() and isinstance(body, dict):
+                        yield key, body
+            # only what can hold nodes: most of a body is numbers and strings
+            push([v for v in reversed(item.values()) if isinstance(v, (dict, list))])
         elif isinstance(item, list):
-            stack.extend(reversed(item))
+            push(reversed(item))
 
 
 def find(value: Any, kind: str) -> Iterator[Node]:

@@ -64,10 +64,15 @@ from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.tree import added_constraints, altered_table, commands_of, relation
 
 
+def _altered(stmt: Stmt) -> tuple[str, ...]:
+    table = altered_table(stmt.node, stmt.body)
+    return (bare(table),) if table else ()
+
+
 def _proved(ctx: Context, child: str) -> bool:
     """Whether an earlier statement of the file added a CHECK to ``child`` that is valid by
     now: added without NOT VALID, or validated afterwards."""
-    mine = [s for s in ctx.previous if bare(altered_table(s.node, s.body) or "") == bare(child)]
+    mine = [ctx.statements[n] for n in ctx.earlier(ctx.by(_altered).get(bare(child), ()))]
     for n, stmt in enumerate(mine):
         for constraint in added_constraints(stmt.body):
             if constraint.get("contype") != "CONSTR_CHECK":

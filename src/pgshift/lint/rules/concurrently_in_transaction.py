@@ -56,7 +56,7 @@ _ALWAYS = {
 
 def _what(stmt: Stmt) -> str | None:
     body = stmt.body
-    if stmt.node == "VacuumStmt" and not body.get("is_vacuumcmd", True):
+    if stmt.node == "VacuumStmt" and not body.get("is_vacuumcmd"):
         return None  # ANALYZE alone runs in a transaction
     if stmt.node in _ALWAYS:
         return _ALWAYS[stmt.node]
@@ -110,4 +110,5 @@ RULE = Rule(
         }
     ),
     doc=__doc__ or "",
+    speaks_for_migrate=True,
 )

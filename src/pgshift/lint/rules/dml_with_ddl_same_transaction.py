@@ -52,13 +52,19 @@ UPDATE users SET plan = 'free' WHERE plan IS NULL;
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt, strong_locks
+from pgshift.lint.context import Context, Stmt, Test, strong_locks
 from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import relation, walk
 
 _WRITES = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
+
+
+# A write inside a statement (a data-modifying CTE) is spelt with its keyword.
+_NESTED = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def _written(stmt: Stmt, ctx: Context) -> list[str]:
@@ -66,30 +72,42 @@ def _written(stmt: Stmt, ctx: Context) -> list[str]:
     found = []
     if stmt.node in _WRITES or (stmt.node == "CopyStmt" and stmt.body.get("is_from")):
         found.append(relation(stmt.body.get("relation")))
-    found += [relation(body.get("relation")) for kind, body in walk(stmt.body) if kind in _WRITES]
-    return [t for t in dict.fromkeys(found) if t and not ctx.is_new(t)]
+    # most statements name no other write after their first word: no walk of the tree
+    if _NESTED.search(stmt.sql, len(stmt.sql.split(None, 1)[0]) if stmt.sql else 0):
+        found += [relation(b.get("relation")) for kind, b in walk(stmt.body) if kind in _WRITES]
+    return [t for t in dict.fromkeys(found) if t and not ctx.is_new(t, before=stmt.index)]
 
 
 def _locking(stmt: Stmt, ctx: Context) -> list[str]:
-    return [t for t in strong_locks(stmt) if t and not ctx.is_new(t)]
+    return [t for t in strong_locks(stmt) if t and not ctx.is_new(t, before=stmt.index)]
 
 
-def _first(stmts: tuple[Stmt, ...], ctx: Context, test: str) -> int | None:
-    """The position of the first statement that locks (``test="lock"``) or writes an
-    existing table."""
-    pick = _locking if test == "lock" else _written
-    return next((n for n, s in enumerate(stmts) if pick(s, ctx)), None)
+def _writes(stmt: Stmt, ctx: Context) -> bool:
+    return bool(_written(stmt, ctx))
+
+
+def _locks(stmt: Stmt, ctx: Context) -> bool:
+    return bool(_locking(stmt, ctx))
+
+
+def _after_first(ctx: Context, first: Test, then: Test) -> bool:
+    """Whether a statement passing ``then`` came between the first one passing ``first``
+    and the current one."""
+    begun = ctx.first(first)
+    if begun is None or begun >= ctx.index:
+        return False
+    thens = ctx.where(then)
+    at = bisect.bisect_right(thens, begun)
+    return at < len(thens) and thens[at] < ctx.index
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not ctx.transactional:
         return
-    previous = ctx.previous
     written = _written(stmt, ctx)
     if written and ctx.locked:
         # said once: at the first data change after the first lock
-        locked_at = _first(previous, ctx, "lock")
-        if locked_at is not None and _first(previous[locked_at + 1 :], ctx, "write") is not None:
+        if _after_first(ctx, _locks, _writes):
             return
         yield Hit(
             f"this data change on {', '.join(written)} runs in the transaction that locked "
@@ -103,8 +121,8 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not touched:
         return
     # said once: at the first schema change after the first data change
-    wrote_at = _first(previous, ctx, "write")
-    if wrote_at is None or _first(previous[wrote_at + 1 :], ctx, "lock") is not None:
+    wrote = ctx.first(_writes)
+    if wrote is None or wrote >= ctx.index or _after_first(ctx, _writes, _locks):
         return
     yield Hit(
         f"this schema change of {', '.join(touched)} follows a data change in the same "

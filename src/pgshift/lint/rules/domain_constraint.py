@@ -54,11 +54,14 @@ from pgshift.lint.tree import strings
 _LATER = "ALTER DOMAIN {name} VALIDATE CONSTRAINT ... in a migration of its own"
 
 
+def _domain(stmt: Stmt) -> tuple[str, ...]:
+    if stmt.node != "CreateDomainStmt":
+        return ()
+    return (".".join(strings(stmt.body.get("domainname"))),)
+
+
 def _created_here(ctx: Context, name: str) -> bool:
-    return any(
-        s.node == "CreateDomainStmt" and ".".join(strings(s.body.get("domainname"))) == name
-        for s in ctx.previous
-    )
+    return bool(ctx.earlier(ctx.by(_domain).get(name, ())))
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt, bare
+from pgshift.lint.context import Context, Stmt, bare, created_index
 from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.tree import strings
 
@@ -62,13 +62,13 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         return
     if body.get("concurrent"):
         return
-    created = {s.body.get("idxname") for s in ctx.previous if s.node == "IndexStmt"}
+    created = ctx.by(created_index)
     names = [
         ".".join(strings(item.get("List", {}).get("items"))) for item in body.get("objects") or ()
     ]
     cascade = body.get("behavior") == "DROP_CASCADE"
     for name in names:
-        if bare(name) in created:
+        if ctx.earlier(created.get(bare(name), ())):
             continue
         extra = (
             " CONCURRENTLY takes no CASCADE: drop what depends on the index first."

@@ -41,13 +41,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt
+from pgshift.lint.context import Context, Stmt, created_schema
 from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import strings
-
-
-def _created_schemas(ctx: Context) -> set[str]:
-    return {s.body.get("schemaname", "") for s in ctx.previous if s.node == "CreateSchemaStmt"}
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
@@ -58,10 +54,10 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         )
     if stmt.node != "DropStmt" or stmt.body.get("removeType") != "OBJECT_SCHEMA":
         return
-    new = _created_schemas(ctx)
+    new = ctx.by(created_schema)
     for item in stmt.body.get("objects") or ():
         name = item["String"]["sval"] if "String" in item else ".".join(strings([item]))
-        if name in new:
+        if ctx.earlier(new.get(name, ())):
             continue
         cascade = stmt.body.get("behavior") == "DROP_CASCADE"
         yield Hit(

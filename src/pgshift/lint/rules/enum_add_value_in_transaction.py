@@ -58,15 +58,24 @@ from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import find, strings
 
 
-def _uses(stmt: Stmt, value: str) -> bool:
-    return any(c.get("sval", {}).get("sval") == value for c in find(stmt.body, "A_Const"))
+def _texts(stmt: Stmt) -> set[str]:
+    """The string constants of a statement."""
+    found = set()
+    for const in find(stmt.body, "A_Const"):
+        text = (const.get("sval") or {}).get("sval")
+        if isinstance(text, str):
+            found.add(text)
+    return found
+
+
+def _enum(stmt: Stmt) -> tuple[str, ...]:
+    if stmt.node != "CreateEnumStmt":
+        return ()
+    return (bare(".".join(strings(stmt.body.get("typeName")))),)
 
 
 def _created_here(ctx: Context, type_name: str) -> bool:
-    return any(
-        s.node == "CreateEnumStmt" and bare(".".join(strings(s.body.get("typeName")))) == type_name
-        for s in ctx.previous
-    )
+    return bool(ctx.earlier(ctx.by(_enum).get(type_name, ())))
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
@@ -84,8 +93,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
                 "-- pgshift:no-transaction, and use the value in a later migration.",
             )
         return
-    user = next((s for s in ctx.following if _uses(s, value)), None)
-    if user is not None:
+    users = ctx.later(ctx.by(_texts).get(value, ()))
+    if users:
+        user = ctx.statements[users[0]]
         yield Hit(
             f"{value!r} is added to {type_name} and used at line {user.line} in the same "
             "transaction: the use fails with 'unsafe use of new value' until the value is "

@@ -78,14 +78,22 @@ def _foreign_keys(stmt: Stmt) -> list[list[str]]:
     return found
 
 
+def _indexing(stmt: Stmt) -> tuple[str, ...]:
+    """The table a statement may give an index: CREATE INDEX, or CREATE TABLE (its keys)."""
+    if stmt.node not in ("IndexStmt", "CreateStmt"):
+        return ()
+    return (bare(relation(stmt.body.get("relation"))),)
+
+
 def _indexed(ctx: Context, table: str) -> list[list[str]]:
     """Leading-column lists of the indexes the file gives ``table``."""
     lists: list[list[str]] = []
-    for stmt in ctx.statements:
+    for position in ctx.by(_indexing).get(bare(table), ()):
+        stmt = ctx.statements[position]
         body = stmt.body
-        if stmt.node == "IndexStmt" and bare(relation(body.get("relation"))) == bare(table):
+        if stmt.node == "IndexStmt":
             lists.append([p.get("IndexElem", {}).get("name", "") for p in body["indexParams"]])
-        if stmt.node == "CreateStmt" and bare(relation(body.get("relation"))) == bare(table):
+        if stmt.node == "CreateStmt":
             for element in body.get("tableElts") or ():
                 constraint = element.get("Constraint", {})
                 if constraint.get("contype") in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
@@ -100,8 +108,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     table = relation(stmt.body.get("relation"))
     if stmt.node not in ("CreateStmt", "AlterTableStmt") or not table:
         return
-    indexes = _indexed(ctx, table)
-    for columns in _foreign_keys(stmt):
+    keys = _foreign_keys(stmt)
+    indexes = _indexed(ctx, table) if keys else []
+    for columns in keys:
         if any(sorted(index[: len(columns)]) == sorted(columns) for index in indexes):
             continue
         listed = ", ".join(columns)

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt
+from pgshift.lint.context import Context, Stmt, bare, created_index
 from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import altered_table, commands_of, relation
 
@@ -86,8 +86,8 @@ def _reindex(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if kind is None or "concurrently" in options:
         return
     target = relation(body.get("relation")) or str(body.get("name") or "")
-    created = {s.body.get("idxname") for s in ctx.previous if s.node == "IndexStmt"}
-    if ctx.is_new(target) or (kind == "INDEX" and target.rsplit(".", 1)[-1] in created):
+    created = ctx.earlier(ctx.by(created_index).get(bare(target), ()))
+    if ctx.is_new(target) or (kind == "INDEX" and created):
         return
     what = f"REINDEX {kind} {target}".rstrip()
     effect = (

@@ -53,13 +53,20 @@ from pgshift.lint.context import Context, Stmt, strong_locks
 from pgshift.lint.model import Hit, Rule, Severity
 
 
+def _locks(stmt: Stmt, ctx: Context) -> bool:
+    """Whether a statement locks an existing table (its first one) against writes."""
+    tables = strong_locks(stmt)
+    return bool(tables) and not ctx.is_new(tables[0], before=stmt.index)
+
+
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if ctx.lock_timeout:
         return
     tables = [t for t in strong_locks(stmt) if t and not ctx.is_new(t)]
     if not tables:
         return
-    if any(strong_locks(s) and not ctx.is_new(next(iter(strong_locks(s)))) for s in ctx.previous):
+    first = ctx.first(_locks)
+    if first is not None and first < ctx.index:
         return  # once per file
     yield Hit(
         f"no lock_timeout: while this statement waits for its lock on {tables[0]}, every later "

@@ -51,14 +51,14 @@ def _long(stmt: Stmt, ctx: Context) -> bool:
     if commands_of(stmt.body, "AT_ValidateConstraint"):
         return False  # long by nature, and lets writes go on
     if stmt.node in DML:
-        return not ctx.is_new(relation(stmt.body.get("relation")))
-    return any(t and not ctx.is_new(t) for t in strong_locks(stmt))
+        return not ctx.is_new(relation(stmt.body.get("relation")), before=stmt.index)
+    return any(t and not ctx.is_new(t, before=stmt.index) for t in strong_locks(stmt))
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if ctx.statement_timeout or not _long(stmt, ctx):
         return
-    if any(_long(s, ctx) for s in ctx.previous):
+    if ctx.first(_long) != ctx.index:
         return  # once per file
     yield Hit(
         "no statement_timeout: if this runs longer than planned, the migration keeps its locks "

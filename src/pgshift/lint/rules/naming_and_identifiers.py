@@ -78,9 +78,14 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
             "Name it: CREATE INDEX <table>_<columns>_idx ON ...",
         )
     if stmt.node == "UpdateStmt":
-        targets = Counter(t["name"] for t in find(stmt.body.get("targetList"), "ResTarget"))
-        for column, count in targets.items():
-            if count > 1:
+        # the SET list itself, not the targets of subqueries in it (SELECT 1 has no name)
+        targets = [t["ResTarget"] for t in stmt.body.get("targetList") or () if "ResTarget" in t]
+        plain = Counter(t.get("name") for t in targets if not t.get("indirection"))
+        parts = Counter(t.get("name") for t in targets if t.get("indirection"))
+        for column, count in plain.items():
+            # a[1] = 1, a[2] = 2 is fine; a second whole assignment, or a part, is not
+            count += parts[column]
+            if column and count > 1:
                 yield Hit(
                     f"UPDATE sets {column} {count} times: the statement fails.",
                     f"Set {column} once.",

@@ -81,10 +81,13 @@ def _not_repeatable(stmt: Stmt) -> bool:
     return False
 
 
-def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+def _work(stmt: Stmt, ctx: Context) -> bool:
     # a SET is re-run on a resume (the session that ran it is gone): it does not count
-    work = [s for s in ctx.statements if s.node != "VariableSetStmt"]
-    if ctx.transactional or len(work) < 2 or not _not_repeatable(stmt):
+    return stmt.node != "VariableSetStmt"
+
+
+def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if ctx.transactional or not _not_repeatable(stmt) or len(ctx.where(_work)) < 2:
         return
     yield Hit(
         "in a no-transaction migration each statement commits alone: if a later one fails, "

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgshift.lint.context import Context, Stmt
+from pgshift.lint.context import Context, Stmt, created_schema
 from pgshift.lint.model import Hit, Rule, Severity
 from pgshift.lint.tree import strings
 
@@ -45,8 +45,7 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     body = stmt.body
     if stmt.node == "RenameStmt" and body.get("renameType") == "OBJECT_SCHEMA":
         old = body.get("subname", "?")
-        created = {s.body.get("schemaname") for s in ctx.previous if s.node == "CreateSchemaStmt"}
-        if old in created:
+        if ctx.earlier(ctx.by(created_schema).get(old, ())):
             return
         yield Hit(
             f"renaming schema {old} to {body.get('newname', '?')} breaks every query that "

@@ -41,6 +41,10 @@ from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.tree import relation
 
 
+def _view(stmt: Stmt) -> tuple[str, ...]:
+    return (bare(relation(stmt.body.get("view"))),) if stmt.node == "ViewStmt" else ()
+
+
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     body = stmt.body
     if stmt.node != "RenameStmt" or body.get("renameType") != "OBJECT_TABLE":
@@ -49,10 +53,7 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if ctx.is_new(table):
         return
     old = bare(table)
-    compat_view = any(
-        s.node == "ViewStmt" and bare(relation(s.body.get("view"))) == old for s in ctx.following
-    )
-    if compat_view:
+    if ctx.later(ctx.by(_view).get(old, ())):  # a view under the old name, for compatibility
         return
     new = body.get("newname", "?")
     yield Hit(

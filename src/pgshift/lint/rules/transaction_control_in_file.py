@@ -63,4 +63,5 @@ RULE = Rule(
     check,
     nodes=frozenset({"TransactionStmt"}),
     doc=__doc__ or "",
+    speaks_for_migrate=True,
 )
