@@ -79,6 +79,7 @@ class RepairResult:
     target: str
     accepted: tuple[str, ...] = ()
     forgotten: tuple[str, ...] = ()
+    renamed: tuple[str, ...] = ()  # recorded under their file's new name
 
 
 @dataclass(slots=True)
@@ -530,18 +531,39 @@ def repair(
     directory: str | Path | None = None,
     settings: Settings | None = None,
     forget_missing: bool = False,
+    accept_renamed: bool = False,
     on_event: EventHandler | None = None,
 ) -> RepairResult:
     """Accept the current checksum of edited applied files (and, with ``forget_missing``,
-    drop the history rows of files that are gone). Runs no migration SQL."""
+    drop the history rows of files that are gone). Runs no migration SQL.
+
+    A file whose version history records under another name is another migration
+    until the caller says otherwise: refused (:class:`HistoryError`, nothing recorded)
+    unless ``accept_renamed``, which records the file's name and checksum instead."""
+    from pgshift.plan import taken_error
+
     settings = _settings(settings, url, directory)
     migrations = discover(settings.migrations_dir)
     with _session(settings, write=True, on_event=on_event) as session:
         current = _status(session, migrations)
         changed = [e for e in current.having("changed") if e.migration is not None]
         missing = current.having("missing") if forget_missing else ()
+        taken = current.having("version-taken")
+        if taken and not accept_renamed:
+            raise taken_error(taken, current)
         schema = settings.schema
         with session.conn.transaction():
+            history.rename(
+                session.conn,
+                schema,
+                [
+                    (e.version, e.slug, e.migration.checksum)
+                    for e in taken
+                    if e.version and e.migration
+                ],
+                pid=os.getpid(),
+                pgshift_version=__version__,
+            )
             history.set_checksum(
                 session.conn,
                 schema,
@@ -586,6 +608,7 @@ def repair(
             session.target,
             tuple(e.label for e in changed),
             tuple(e.label for e in missing),
+            tuple(e.migration.name for e in taken if e.migration),
         )
 
 

@@ -259,6 +259,39 @@ def set_checksum(
             )
 
 
+def rename(
+    conn: psycopg.Connection[Any],
+    schema: str,
+    changes: Iterable[tuple[str, str, str]],
+    *,
+    pid: int,
+    pgshift_version: str,
+) -> None:
+    """Record applied migrations under a new name: ``(version, slug, checksum)`` each;
+    logged as ``rename`` with the old name in ``detail``."""
+    query = sql.SQL(
+        "WITH old AS (SELECT slug FROM {schema}.history WHERE version = %(version)s), "
+        "h AS (UPDATE {schema}.history SET slug = %(slug)s, checksum = %(checksum)s "
+        "WHERE version = %(version)s RETURNING version) "
+        "INSERT INTO {schema}.log "
+        "(action, version, slug, checksum, client_pid, pgshift_version, detail) "
+        "SELECT 'rename', h.version, %(slug)s, %(checksum)s, %(pid)s, %(pgshift)s, "
+        "'was ' || old.slug FROM h, old"
+    ).format(**_names(schema))
+    with conn.cursor() as cur:
+        for version, slug, checksum in changes:
+            cur.execute(
+                query,
+                {
+                    "version": version,
+                    "slug": slug,
+                    "checksum": checksum,
+                    "pid": pid,
+                    "pgshift": pgshift_version,
+                },
+            )
+
+
 def journal_query(schema: str) -> sql.Composed:
     """INSERT of one journal row: version, checksum, statement index, line, digest."""
     return sql.SQL(
