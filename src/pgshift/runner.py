@@ -14,16 +14,15 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
 from pgshift import history
 from pgshift.discovery import Migration
-from pgshift.errors import MigrationError, PgshiftError
+from pgshift.errors import MigrationError
 from pgshift.events import RunResult
-from pgshift.pymigration import load_python, python_error
+from pgshift.pymigration import guarded, load_python
 from pgshift.retry import LOCK_NOT_AVAILABLE, Backoff, blockers, tables_of
 from pgshift.sections import Section
 from pgshift.sqlstate import STATE_HINTS
@@ -356,21 +355,18 @@ class Runner:
             with self.conn.transaction():
                 for setting in self._settings(migration):
                     self._exec(setting)
-                self._call(module.up, migration.path)
+                self._call(module.up, migration)
                 self._record_applied(migration, started)
         else:
-            self._call(module.up, migration.path)
+            self._call(module.up, migration)
             with self.conn.transaction():
                 self._record_applied(migration, started)
         self._exec("RESET ALL")
 
-    def _call(self, function: Callable[[Any], Any], path: Path) -> None:
-        try:
+    def _call(self, function: Callable[[Any], Any], migration: Migration) -> None:
+        transaction = migration.directives.transaction
+        with guarded(migration.path, "in the migration", transaction=transaction):
             function(self.conn)
-        except PgshiftError:
-            raise
-        except Exception as exc:
-            raise python_error(path, exc, "in the migration") from exc
 
     def _index_state(self, statement: Statement) -> bool | None:
         """For ``CREATE INDEX CONCURRENTLY name``: None if absent, else whether it is valid."""
@@ -537,10 +533,10 @@ class Runner:
             module = load_python(migration.path)
             if migration.directives.transaction:
                 with self.conn.transaction():
-                    self._call(module.down, migration.path)
+                    self._call(module.down, migration)
                     self._exec(forget, params)
             else:
-                self._call(module.down, migration.path)
+                self._call(module.down, migration)
                 self._exec(forget, params)
         else:
             assert migration.down is not None
