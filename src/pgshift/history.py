@@ -84,7 +84,8 @@ class Applied:
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """A statement of a no-transaction migration that has completed."""
+    """A statement of a no-transaction migration that has completed (statement 0: the
+    migration started, and none of its statements is known to be done)."""
 
     version: str
     checksum: str
@@ -292,11 +293,30 @@ def rename(
             )
 
 
-def journal_query(schema: str) -> sql.Composed:
-    """INSERT of one journal row: version, checksum, statement index, line, digest."""
+def start_query(schema: str) -> sql.Composed:
+    """Journal that a no-transaction migration starts: row 0 (parameters: version,
+    checksum), kept until its first statement is journaled. Returns the checksum of the
+    row 0 an earlier run left, if any: that run started this migration and died before
+    any statement of it was known to be done."""
     return sql.SQL(
+        "WITH old AS (SELECT checksum FROM {schema}.journal "
+        "WHERE version = %(version)s AND statement = 0), "
+        "new AS (INSERT INTO {schema}.journal (version, checksum, statement, line, digest) "
+        "VALUES (%(version)s, %(checksum)s, 0, 0, 'started') "
+        "ON CONFLICT (version, statement) DO UPDATE "
+        "SET checksum = excluded.checksum, done_at = excluded.done_at) "
+        "SELECT checksum FROM old"
+    ).format(**_names(schema))
+
+
+def journal_query(schema: str) -> sql.Composed:
+    """INSERT of one journal row: version, checksum, statement index, line, digest (the
+    start row 0 goes: a completed statement says as much)."""
+    return sql.SQL(
+        "WITH started AS (DELETE FROM {schema}.journal "
+        "WHERE version = %(version)s AND statement = 0) "
         "INSERT INTO {schema}.journal (version, checksum, statement, line, digest) "
-        "VALUES (%s, %s, %s, %s, %s)"
+        "VALUES (%(version)s, %(checksum)s, %(statement)s, %(line)s, %(digest)s)"
     ).format(**_names(schema))
 
 

@@ -127,7 +127,9 @@ def compute_status(
                 state = "version-taken"
             else:
                 state = "changed"
-        elif version in done:
+        elif version in done and (done[version] or journal_sums[version] == migration.checksum):
+            # started (row 0) and died: partial; with a file changed since, nothing of
+            # the old one completed, so the new one is merely pending
             state = "partial" if journal_sums[version] == migration.checksum else "changed"
         elif baseline_top and migration.sort_key <= baseline_top:
             state = "below-baseline"

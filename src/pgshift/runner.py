@@ -69,6 +69,7 @@ class Runner:
         self._waited = 0.0
         self._record = history.record_query(schema)
         self._journal = history.journal_query(schema)
+        self._start = history.start_query(schema)
         self._clear = history.clear_journal_query(schema)
         self._forget_repeatable = history.forget_query(schema, True)
         self._record_text: str | None = None
@@ -79,12 +80,13 @@ class Runner:
 
     # -- execution ---------------------------------------------------------------
 
-    def _exec(self, query: Any, params: Any = None) -> None:
-        self.conn.execute(query, params, prepare=False)
+    def _exec(self, query: Any, params: Any = None) -> psycopg.Cursor[Any]:
+        cursor = self.conn.execute(query, params, prepare=False)
         self._sent += 1
         if self._crash_after is not None and self._sent >= self._crash_after:
             sys.stdout.flush()
             os.kill(os.getpid(), signal.SIGKILL)
+        return cursor
 
     def _run_statement(self, statement: Statement, section: Section, prefix: str = "") -> None:
         import psycopg
@@ -439,6 +441,13 @@ class Runner:
             )
         )
 
+    def _started(self, migration: Migration) -> bool:
+        """Journal that ``migration`` starts; True if an earlier run had started it (the
+        same file) and died before completing any statement."""
+        params = {"version": migration.version, "checksum": migration.checksum}
+        row = self._exec(self._start, params).fetchone()
+        return row is not None and row[0] == migration.checksum
+
     def _apply_journaled(
         self,
         migration: Migration,
@@ -453,18 +462,21 @@ class Runner:
         for setting in self._settings(migration):
             self._exec(setting)
         self._file_lock_timeout = migration.directives.lock_timeout
+        # Whether an earlier run died in this very file: then the statement after the
+        # last journaled one (the first, when none was) may be half done.
+        restarted = bool(resume_at) or self._started(migration)
         for index, statement in enumerate(statements, start=1):
             if index <= resume_at:
                 if statement.session_setting:  # the dead session's settings died with it
                     self._run_statement(statement, section)
                 continue
-            journal = (
-                migration.version,
-                migration.checksum,
-                index,
-                statement.line,
-                statement.digest,
-            )
+            journal = {
+                "version": migration.version,
+                "checksum": migration.checksum,
+                "statement": index,
+                "line": statement.line,
+                "digest": statement.digest,
+            }
             if not statement.outside_transaction:
                 attempt = 1
                 while True:
@@ -478,7 +490,7 @@ class Runner:
                             raise
                         attempt += 1
                 continue
-            first_after_crash = resume_at and index == resume_at + 1
+            first_after_crash = restarted and index == resume_at + 1
             if statement.concurrent_index and first_after_crash:
                 state = self._index_state(statement)
                 if state is True:  # built, then the runner died before journaling it

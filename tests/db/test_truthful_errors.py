@@ -9,10 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from pgshift.runner import CRASH_AFTER_ENV
 from tests.conftest import cli_env, query, run_cli, tables, write_migrations
 
 
@@ -171,3 +174,140 @@ def test_ctrl_c_during_a_python_migration_still_stops_pgshift(db_url: str, tmp_p
     assert "Traceback" not in err
     assert tables(db_url) == set()
     assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
+
+
+# -- a concurrent build that was the first statement of its file ----------------------------
+
+_MIGRATE = "from pgshift.cli import main; main()"
+
+
+@pytest.mark.slow
+def test_killed_at_a_first_concurrent_statement_the_next_run_finishes(
+    new_db: Callable[[], str], tmp_path: Path
+) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_t.sql": "CREATE TABLE t (id int, x int);\n"
+            "INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;\n",
+            "0002_build.sql": "-- pgshift:no-transaction\n"
+            "CREATE INDEX CONCURRENTLY t_x_idx ON t (x);\n"
+            "CREATE UNIQUE INDEX CONCURRENTLY t_id_idx ON t (id);\n",
+            "0003_swap.sql": "-- pgshift:no-transaction\n"
+            "DROP INDEX CONCURRENTLY t_id_idx;\n"
+            "CREATE INDEX CONCURRENTLY t_id_x_idx ON t (id, x);\n",
+        },
+    )
+    crash_at = 1
+    while True:
+        url = new_db()
+        killed = subprocess.run(
+            [sys.executable, "-c", _MIGRATE, "migrate", "-q", "--dir", str(folder)],
+            env=cli_env(url, **{CRASH_AFTER_ENV: str(crash_at)}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if killed.returncode == 0:
+            break  # every point of the run was covered
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        finish = run_cli("migrate", "-q", "--dir", str(folder), url=url)
+        assert finish.returncode == 0, f"after a kill at statement {crash_at}: {finish.stderr}"
+        assert query(url, "SELECT version FROM pgshift.history ORDER BY id") == [
+            ("1",),
+            ("2",),
+            ("3",),
+        ]
+        indexes = query(
+            url,
+            "SELECT c.relname, i.indisvalid FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass "
+            "ORDER BY 1",
+        )
+        assert indexes == [("t_id_x_idx", True), ("t_x_idx", True)], crash_at
+        assert query(url, "SELECT count(*) FROM pgshift.journal") == [(0,)]
+        crash_at += 1
+    assert crash_at > 6
+
+
+def _wait_for(url: str, text: str, *, seconds: float = 30) -> int:
+    """The pid of the backend whose query starts with ``text`` once it waits on a lock."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rows = query(
+            url,
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE %s AND wait_event_type = 'Lock'",
+            (text + "%",),
+        )
+        if rows:
+            return int(str(rows[0][0]))
+        assert time.monotonic() < deadline, f"no backend waits in {text}"
+        time.sleep(0.05)
+
+
+def test_a_killed_first_concurrent_build_is_built_again(db_url: str, tmp_path: Path) -> None:
+    query(db_url, "CREATE TABLE t (id int, x int)")
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_index.sql": "-- pgshift:no-transaction\n"
+            "CREATE INDEX CONCURRENTLY t_x_idx ON t (x);\n"
+            "CREATE TABLE after_index (id int);\n",
+        },
+    )
+    with psycopg.connect(db_url) as blocker:
+        blocker.execute("INSERT INTO t VALUES (1, 1)")  # the build waits for this transaction
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pgshift", "migrate", "--dir", str(folder)],
+            env=cli_env(db_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        backend = _wait_for(db_url, "CREATE INDEX CONCURRENTLY t_x_idx")
+        proc.kill()  # pgshift dies while its build waits: nobody cleans up after it
+        proc.communicate(timeout=30)
+        query(db_url, "SELECT pg_cancel_backend(%s)", (backend,))
+        deadline = time.monotonic() + 30
+        while query(db_url, "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (backend,)) != [
+            (0,)
+        ]:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        blocker.rollback()
+    assert query(
+        db_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x_idx'::regclass"
+    ) == [(False,)]
+    state = run_cli("status", "--dir", str(folder), url=db_url)
+    assert "partial" in state.stdout  # it started and died: the next run knows
+    again = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert again.returncode == 0, again.stderr
+    assert query(
+        db_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x_idx'::regclass"
+    ) == [(True,)]
+    assert "after_index" in tables(db_url)
+    assert query(db_url, "SELECT version FROM pgshift.history") == [("1",)]
+    assert query(db_url, "SELECT count(*) FROM pgshift.journal") == [(0,)]
+
+
+def test_a_first_statement_that_failed_leaves_the_file_free_to_change(
+    db_url: str, tmp_path: Path
+) -> None:
+    query(db_url, "CREATE TABLE u (email text); INSERT INTO u VALUES ('a'), ('a')")
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_unique.sql": "-- pgshift:no-transaction\n"
+            "CREATE UNIQUE INDEX CONCURRENTLY u_email_key ON u (email);\n"
+        },
+    )
+    _refused(run_cli("migrate", "--dir", str(folder), url=db_url), "0001_unique.sql:2", "23505")
+    # nothing of it completed: fixing the file is not editing an applied migration
+    (folder / "0001_unique.sql").write_text(
+        "-- pgshift:no-transaction\n"
+        "DELETE FROM u WHERE ctid <> (SELECT min(ctid) FROM u);\n"
+        "CREATE UNIQUE INDEX CONCURRENTLY u_email_key ON u (email);\n"
+    )
+    fixed = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert fixed.returncode == 0, fixed.stderr
+    assert query(db_url, "SELECT count(*) FROM u") == [(1,)]
