@@ -159,7 +159,14 @@ def _session(
 ) -> Iterator[_Session]:
     """Connect (and, to write, take the migration lock and bring pgshift's tables up to
     date). With ``create_history=False`` a database that has no history yet is left
-    untouched: the caller creates it with :func:`_create_history` once it is sure to run."""
+    untouched: the caller creates it with :func:`_create_history` once it is sure to run.
+
+    A server error that escapes pgshift's own work (its lock, its tables, reading the
+    catalogs) leaves as a :class:`ServerError` paragraph, here and only here."""
+    import psycopg
+
+    from pgshift.sqlstate import server_error
+
     url, note = resolve_url(settings)
     if note:
         _emit(on_event, Event("note", note))
@@ -175,6 +182,7 @@ def _session(
         )
 
     first = conn()
+    user = first.info.user
     notes = [note] if note else []
     try:
         if not write:
@@ -208,6 +216,8 @@ def _session(
         finally:
             session.close()
             lock.release()
+    except psycopg.Error as exc:
+        raise server_error(exc, target=describe(url), user=user, conn=first) from exc
     finally:
         first.close()
 
@@ -510,6 +520,8 @@ def down(
         prepared = [
             (m, runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
         ]
+        for migration, statements in prepared:  # before any of them runs
+            runner.refuse_own_drops(migration, statements, down=True)
         guard = _guard(session, backup, on_event)
         guard.check(prepared)
         results = []

@@ -149,6 +149,12 @@ def _fail(exc: BaseException, debug: bool) -> NoReturn:
         import traceback
 
         traceback.print_exception(exc)
+    driver = sys.modules.get("psycopg")
+    if driver is not None and isinstance(exc, driver.Error):
+        # a server error that no command turned into a paragraph: still the user's to fix
+        from pgshift.sqlstate import server_error
+
+        exc = server_error(exc)
     if isinstance(exc, OSError) and not isinstance(exc, PgshiftError):
         # The file system said no (permissions, a full disk): the user's to fix, not a bug.
         where = exc.filename or "a file pgshift needed"

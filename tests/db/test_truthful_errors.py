@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from pgshift.runner import CRASH_AFTER_ENV
 from tests.conftest import cli_env, query, run_cli, tables, write_migrations
@@ -311,3 +313,262 @@ def test_a_first_statement_that_failed_leaves_the_file_free_to_change(
     fixed = run_cli("migrate", "--dir", str(folder), url=db_url)
     assert fixed.returncode == 0, fixed.stderr
     assert query(db_url, "SELECT count(*) FROM u") == [(1,)]
+
+
+# -- privileges, read-only databases, SET ROLE ----------------------------------------------
+
+
+@pytest.fixture
+def make_role(server_url: str, db_url: str) -> Iterator[Callable[..., tuple[str, str]]]:
+    """Roles of the server for one test: ``(name, URL of the test database as it)``;
+    whatever they own or were granted in the test database goes with them afterwards."""
+    made: list[str] = []
+
+    def make(options: str = "LOGIN") -> tuple[str, str]:
+        name = f"pgshift_r_{uuid.uuid4().hex[:10]}"
+        query(server_url, f"CREATE ROLE {name} {options}")
+        made.append(name)
+        return name, make_conninfo(db_url, user=name)
+
+    yield make
+    for name in reversed(made):
+        query(db_url, f"REASSIGN OWNED BY {name} TO CURRENT_USER; DROP OWNED BY {name}")
+        query(server_url, f"DROP ROLE {name}")
+
+
+def _admin(url: str) -> str:
+    return str(query(url, "SELECT current_user")[0][0])
+
+
+def test_a_role_that_cannot_create_pgshifts_schema(
+    db_url: str, tmp_path: Path, make_role: Callable[..., tuple[str, str]]
+) -> None:
+    app, app_url = make_role()
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE public.a (id int);\n"})
+    _refused(
+        run_cli("migrate", "--dir", str(folder), url=app_url),
+        f"role {app} cannot create pgshift's schema pgshift",
+        f"CREATE SCHEMA pgshift AUTHORIZATION {app}",
+    )
+    # the owner makes the schema for it: pgshift makes its tables there
+    query(db_url, f"CREATE SCHEMA pgshift AUTHORIZATION {app}")
+    err = _refused(
+        run_cli("migrate", "--dir", str(folder), url=app_url),
+        "0001_a.sql:1",
+        "permission denied for schema public",
+        "SQLSTATE 42501",
+        f"It ran as role {app}.",
+        "GRANT USAGE, CREATE ON SCHEMA",
+    )
+    assert "Fix the migration" not in err
+    assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
+    query(db_url, f"GRANT CREATE ON SCHEMA public TO {app}")
+    done = run_cli("migrate", "--dir", str(folder), url=app_url)
+    assert done.returncode == 0, done.stderr
+    assert tables(db_url) == {"a"}
+
+
+def test_a_role_without_rights_on_pgshifts_tables(
+    db_url: str, tmp_path: Path, make_role: Callable[..., tuple[str, str]]
+) -> None:
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE public.a (id int);\n"})
+    assert run_cli("migrate", "--dir", str(folder), url=db_url).returncode == 0
+    (folder / "0002_b.sql").write_text("CREATE TABLE public.b (id int);\n")
+    app, app_url = make_role()
+    query(db_url, f"GRANT CREATE ON SCHEMA public TO {app}")
+    _refused(
+        run_cli("status", "--dir", str(folder), url=app_url),
+        f"role {app} cannot read pgshift's history",
+        "USAGE ON SCHEMA pgshift",
+        f"GRANT USAGE ON SCHEMA pgshift TO {app}",
+    )
+    query(db_url, f"GRANT USAGE ON SCHEMA pgshift TO {app}")
+    query(db_url, f"GRANT SELECT ON ALL TABLES IN SCHEMA pgshift TO {app}")
+    assert run_cli("status", "--dir", str(folder), url=app_url).returncode == 1  # 1 pending
+    _refused(
+        run_cli("migrate", "--dir", str(folder), url=app_url),
+        f"role {app} cannot write pgshift's history",
+        "INSERT ON pgshift.history",
+        "nothing was run",
+    )
+    assert tables(db_url) == {"a"}
+    query(db_url, f"GRANT INSERT, DELETE ON ALL TABLES IN SCHEMA pgshift TO {app}")
+    done = run_cli("migrate", "--dir", str(folder), url=app_url)  # no sequence rights needed
+    assert done.returncode == 0, done.stderr
+    assert tables(db_url) == {"a", "b"}
+
+
+def test_a_read_only_database(server_url: str, db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
+    database = str(query(db_url, "SELECT current_database()")[0][0])
+    query(server_url, f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    _refused(
+        run_cli("migrate", "--dir", str(folder), url=db_url),
+        "read-only",
+        "default_transaction_read_only is on",
+        "SQLSTATE 25006",
+    )
+    query(server_url, f"ALTER DATABASE {database} RESET default_transaction_read_only")
+    assert run_cli("migrate", "--dir", str(folder), url=db_url).returncode == 0
+    (folder / "0002_b.sql").write_text("CREATE TABLE b (id int);\n")
+    query(server_url, f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    assert run_cli("status", "--dir", str(folder), url=db_url).returncode == 1  # reads work
+    err = _refused(
+        run_cli("migrate", "--dir", str(folder), url=db_url),
+        "0002_b.sql:1",
+        "read-only transaction",
+        "default_transaction_read_only is on",
+    )
+    assert "Fix the migration" not in err
+    assert tables(db_url) == {"a"}
+
+
+def test_a_migration_that_switches_roles_never_writes_pgshifts_rows_as_that_role(
+    db_url: str, tmp_path: Path, make_role: Callable[..., tuple[str, str]]
+) -> None:
+    owner, _ = make_role("NOLOGIN")
+    admin = _admin(db_url)
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_owned.sql": f"CREATE SCHEMA app AUTHORIZATION {owner};\n"
+            f"SET ROLE {owner};\n"
+            "CREATE TABLE app.t (id int);\n",
+            "0002_next.sql": "CREATE TABLE public.u (id int);\n",
+            "0003_python.py": "def up(conn):\n"
+            f'    conn.execute("SET ROLE {owner}")\n'
+            '    conn.execute("CREATE TABLE app.p (id int)")\n',
+            "0004_session.sql": f"SET SESSION AUTHORIZATION {owner};\n"
+            "CREATE TABLE app.s (id int);\n",
+            "0005_concurrent.sql": "-- pgshift:no-transaction\n"
+            f"SET ROLE {owner};\n"
+            "CREATE INDEX CONCURRENTLY t_id ON app.t (id);\n"
+            "CREATE TABLE app.after_index (id int);\n",
+            "0006_last.sql": "CREATE TABLE public.v (id int);\n",
+        },
+    )
+    result = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert result.returncode == 0, result.stderr
+    owners = dict(
+        query(
+            db_url,
+            "SELECT tablename, tableowner FROM pg_tables "
+            "WHERE schemaname NOT IN ('pgshift', 'pg_catalog', 'information_schema')",
+        )
+    )
+    assert owners == {
+        "t": owner,
+        "p": owner,
+        "s": owner,
+        "after_index": owner,
+        "u": admin,  # no role leaked into the migrations after
+        "v": admin,
+    }
+    assert query(db_url, "SELECT DISTINCT applied_by FROM pgshift.history") == [(admin,)]
+    assert query(db_url, "SELECT DISTINCT by_user FROM pgshift.log") == [(admin,)]
+
+
+def test_a_permission_error_names_the_statement_and_its_role(
+    db_url: str, tmp_path: Path, make_role: Callable[..., tuple[str, str]]
+) -> None:
+    weak, _ = make_role("NOLOGIN")
+    folder = write_migrations(
+        tmp_path / "m", {"0001_w.sql": f"SET ROLE {weak};\nCREATE TABLE public.w (id int);\n"}
+    )
+    _refused(
+        run_cli("migrate", "--dir", str(folder), url=db_url),
+        "0001_w.sql:2",
+        "permission denied for schema public",
+        f"It ran as role {weak} (switched to at",
+        "0001_w.sql:1)",
+    )
+    assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
+
+
+def test_a_failing_history_row_is_not_blamed_on_the_migration(
+    db_url: str, tmp_path: Path, make_role: Callable[..., tuple[str, str]]
+) -> None:
+    from pgshift import history
+
+    group, _ = make_role("NOLOGIN")
+    app, app_url = make_role()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        history.ensure(conn, "pgshift")
+        conn.execute(f"GRANT USAGE ON SCHEMA pgshift TO {group}")
+        conn.execute(f"GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA pgshift TO {group}")
+        conn.execute(f"GRANT {group} TO {app} WITH ADMIN OPTION")
+        conn.execute(f"GRANT CREATE ON SCHEMA public TO {app}")
+    # the migration's statements all succeed; it is pgshift's own row that cannot be written
+    folder = write_migrations(
+        tmp_path / "m",
+        {"0001_roles.sql": f"CREATE TABLE public.a (id int);\nREVOKE {group} FROM {app};\n"},
+    )
+    err = _refused(
+        run_cli("migrate", "--dir", str(folder), url=app_url),
+        "pgshift's own write of its row in pgshift.history failed",
+        "permission denied for schema pgshift",
+        f"as role {app}",
+        "rolled back",
+    )
+    assert "0001_roles.sql:2" not in err
+    assert tables(db_url) == set()
+    assert query(db_url, "SELECT count(*) FROM pgshift.history") == [(0,)]
+
+
+# -- a migration that would drop pgshift's own tables ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "header", "drop"),
+    [
+        ("pgshift", "", "DROP SCHEMA pgshift CASCADE;"),
+        ("pgshift", "-- pgshift:no-transaction\n", "DROP SCHEMA IF EXISTS x, pgshift CASCADE;"),
+        ("deploy", "", "DROP TABLE deploy.history;"),
+        ("deploy", "", "DROP TABLE IF EXISTS public.a, deploy.log;"),
+    ],
+)
+def test_a_down_part_that_drops_pgshifts_tables_is_refused(
+    db_url: str, tmp_path: Path, schema: str, header: str, drop: str
+) -> None:
+    text = f"{header}CREATE TABLE a (id int);\n-- pgshift:down\nDROP TABLE a;\n{drop}\n"
+    later = "CREATE TABLE b (id int);\n-- pgshift:down\nDROP TABLE b;\n"
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": text, "0002_b.sql": later})
+    options = ("--dir", str(folder), "--schema", schema)
+    assert run_cli("migrate", *options, url=db_url).returncode == 0
+    down = run_cli("down", "--to", "0", *options, url=db_url)
+    err = _refused(down, f"0001_a.sql:{4 + bool(header)}", "drops pgshift's own")
+    assert "nothing was run" in err
+    assert tables(db_url) == {"a", "b"}  # 0002 was not reverted either
+    assert query(db_url, f"SELECT version FROM {schema}.history ORDER BY id") == [("1",), ("2",)]
+
+
+def test_an_up_part_that_drops_pgshifts_schema_is_refused(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_a.sql": "CREATE TABLE a (id int);\n",
+            "0002_reset.sql": "DROP TABLE a;\nDROP SCHEMA pgshift CASCADE;\n",
+        },
+    )
+    assert run_cli("migrate", "--to", "1", "--dir", str(folder), url=db_url).returncode == 0
+    result = run_cli("migrate", "--no-lint", "--dir", str(folder), url=db_url)
+    _refused(result, "0002_reset.sql:2", "drops pgshift's own schema")
+    assert tables(db_url) == {"a"}
+    assert query(db_url, "SELECT version FROM pgshift.history") == [("1",)]
+
+
+def test_a_server_error_no_command_explained_is_still_one_paragraph(
+    db_url: str, make_role: Callable[..., tuple[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pgshift.cli import _fail
+
+    _, app_url = make_role()
+    with psycopg.connect(app_url) as conn, pytest.raises(psycopg.Error) as raised:
+        conn.execute("CREATE TABLE public.nope (id int)")
+    with pytest.raises(SystemExit) as exited:
+        _fail(raised.value, False)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the server refused")
+    assert "permission denied for schema public (SQLSTATE 42501)" in err
+    assert "bug in pgshift" not in err
