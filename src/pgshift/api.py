@@ -81,6 +81,7 @@ class RepairResult:
     target: str
     accepted: tuple[str, ...] = ()
     forgotten: tuple[str, ...] = ()
+    renamed: tuple[str, ...] = ()  # recorded under their file's new name
 
 
 @dataclass(slots=True)
@@ -160,7 +161,14 @@ def _session(
 ) -> Iterator[_Session]:
     """Connect (and, to write, take the migration lock and bring pgshift's tables up to
     date). With ``create_history=False`` a database that has no history yet is left
-    untouched: the caller creates it with :func:`_create_history` once it is sure to run."""
+    untouched: the caller creates it with :func:`_create_history` once it is sure to run.
+
+    A server error that escapes pgshift's own work (its lock, its tables, reading the
+    catalogs) leaves as a :class:`ServerError` paragraph, here and only here."""
+    import psycopg
+
+    from pgshift.sqlstate import server_error
+
     url, note = resolve_url(settings)
     if note:
         _emit(on_event, Event("note", note))
@@ -176,6 +184,7 @@ def _session(
         )
 
     first = conn()
+    user = first.info.user
     notes = [note] if note else []
     try:
         if not write:
@@ -209,6 +218,8 @@ def _session(
         finally:
             session.close()
             lock.release()
+    except psycopg.Error as exc:
+        raise server_error(exc, target=describe(url), user=user, conn=first) from exc
     finally:
         first.close()
 
@@ -547,6 +558,8 @@ def down(
         prepared = [
             (m, runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
         ]
+        for migration, statements in prepared:  # before any of them runs
+            runner.refuse_own_drops(migration, statements, down=True)
         guard = _guard(session, backup, on_event)
         guard.check(prepared)
         results = []
@@ -568,18 +581,39 @@ def repair(
     directory: str | Path | None = None,
     settings: Settings | None = None,
     forget_missing: bool = False,
+    accept_renamed: bool = False,
     on_event: EventHandler | None = None,
 ) -> RepairResult:
     """Accept the current checksum of edited applied files (and, with ``forget_missing``,
-    drop the history rows of files that are gone). Runs no migration SQL."""
+    drop the history rows of files that are gone). Runs no migration SQL.
+
+    A file whose version history records under another name is another migration
+    until the caller says otherwise: refused (:class:`HistoryError`, nothing recorded)
+    unless ``accept_renamed``, which records the file's name and checksum instead."""
+    from pgshift.plan import taken_error
+
     settings = _settings(settings, url, directory)
     migrations = project_migrations(settings).migrations
     with _session(settings, write=True, on_event=on_event) as session:
         current = _status(session, migrations)
         changed = [e for e in current.having("changed") if e.migration is not None]
         missing = current.having("missing") if forget_missing else ()
+        taken = current.having("version-taken")
+        if taken and not accept_renamed:
+            raise taken_error(taken, current)
         schema = settings.schema
         with session.conn.transaction():
+            history.rename(
+                session.conn,
+                schema,
+                [
+                    (e.version, e.slug, e.migration.checksum)
+                    for e in taken
+                    if e.version and e.migration
+                ],
+                pid=os.getpid(),
+                pgshift_version=__version__,
+            )
             history.set_checksum(
                 session.conn,
                 schema,
@@ -624,6 +658,7 @@ def repair(
             session.target,
             tuple(e.label for e in changed),
             tuple(e.label for e in missing),
+            tuple(e.migration.name for e in taken if e.migration),
         )
 
 

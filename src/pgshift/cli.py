@@ -156,6 +156,12 @@ def _fail(exc: BaseException, debug: bool) -> NoReturn:
         import traceback
 
         traceback.print_exception(exc)
+    driver = sys.modules.get("psycopg")
+    if driver is not None and isinstance(exc, driver.Error):
+        # a server error that no command turned into a paragraph: still the user's to fix
+        from pgshift.sqlstate import server_error
+
+        exc = server_error(exc)
     if isinstance(exc, OSError) and not isinstance(exc, PgshiftError):
         # The file system said no (permissions, a full disk): the user's to fix, not a bug.
         where = exc.filename or "a file pgshift needed"
@@ -329,6 +335,7 @@ _STATE_COLOUR = {
     "below-baseline": "bright_black",
     "skipped": "bright_black",
     "changed": "red",
+    "version-taken": "red",
     "missing": "red",
     "out-of-order": "red",
 }
@@ -340,6 +347,8 @@ def _print_status(target: str, current: Any, layout: str = "") -> None:
     for entry in current.entries:
         applied = entry.applied.applied_at.strftime("%Y-%m-%d %H:%M:%S") if entry.applied else ""
         name = entry.migration.name if entry.migration else f"({entry.slug}: file missing)"
+        if entry.state == "version-taken" and entry.applied:
+            name += f" (history: {entry.applied.slug})"
         rows.append((entry.version or "R", name, entry.state, applied))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     styled: dict[str, str] = {}  # one style call per state, one write for the whole table
@@ -390,6 +399,7 @@ def status(as_json: bool, **opts: Any) -> None:
                             "version": e.version,
                             "slug": e.slug,
                             "state": e.state,
+                            "applied_slug": e.applied.slug if e.applied else None,
                             "file": str(e.migration.path) if e.migration else None,
                             "applied_at": e.applied.applied_at.isoformat() if e.applied else None,
                         }
@@ -452,21 +462,37 @@ def _refuse_remote(settings: Any, allowed: bool, command: str) -> None:
 
 @cli.command()
 @click.option("--forget-missing", is_flag=True, help="Also drop history rows of deleted files.")
+@click.option(
+    "--accept-renamed",
+    is_flag=True,
+    help="A file under an applied version with another name is that migration renamed: "
+    "record its new name and checksum.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @_options
-def repair(forget_missing: bool, yes: bool, **opts: Any) -> None:
+def repair(forget_missing: bool, accept_renamed: bool, yes: bool, **opts: Any) -> None:
     """Accept the checksums of edited applied files (after you have checked the edit)."""
     from pgshift.api import repair as do_repair
     from pgshift.api import status as do_status
+    from pgshift.plan import taken_error
 
     try:
         settings = _settings(opts)
         current = do_status(settings=settings, on_event=_progress_printer(True)).status
         changed = current.having("changed")
         missing = current.having("missing") if forget_missing else ()
-        if not changed and not missing:
+        taken = current.having("version-taken")
+        if taken and not accept_renamed:
+            raise taken_error(taken, current)
+        if not changed and not missing and not taken:
             click.echo("nothing to repair")
             return
+        for entry in taken:
+            old = entry.applied.slug if entry.applied else "?"
+            click.echo(
+                f"  record {entry.migration.name if entry.migration else entry.label} as "
+                f"'{entry.version} {old}' renamed (its new name and checksum)"
+            )
         for entry in changed:
             if entry.applied is None:
                 click.echo(
@@ -484,7 +510,9 @@ def repair(forget_missing: bool, yes: bool, **opts: Any) -> None:
                     "Rerun with --yes once you have checked the list above.",
                 )
             click.confirm("Record these in history? No migration SQL runs.", abort=True)
-        result = do_repair(settings=settings, forget_missing=forget_missing)
+        result = do_repair(
+            settings=settings, forget_missing=forget_missing, accept_renamed=accept_renamed
+        )
     except click.Abort:
         click.echo("nothing changed")
         sys.exit(EXIT_ERROR)
@@ -492,7 +520,7 @@ def repair(forget_missing: bool, yes: bool, **opts: Any) -> None:
         _fail(exc, opts.get("debug", False))
     click.echo(
         f"repaired {result.target}: {len(result.accepted)} checksum(s) accepted, "
-        f"{len(result.forgotten)} row(s) forgotten"
+        f"{len(result.renamed)} renamed, {len(result.forgotten)} row(s) forgotten"
     )
 
 

@@ -18,7 +18,7 @@ from pgshift.diff import Difference, compare
 from pgshift.discovery import Migration, project_migrations
 from pgshift.errors import MigrationError
 from pgshift.events import Event
-from pgshift.plan import Status, _problem
+from pgshift.plan import UNTRUSTED, Status, _problem
 from pgshift.schema import Schema
 
 EXPECTED = "the migrations"
@@ -44,7 +44,7 @@ class DriftResult:
 def _replayed(status: Status) -> tuple[tuple[Migration, ...], tuple[str, ...]]:
     """The files to replay (what the target ran, in order) and the pending ones."""
     for entry in status.entries:
-        if entry.state in ("changed", "missing"):
+        if entry.state in UNTRUSTED:
             raise _problem(entry, status)
     chosen: list[Migration] = []
     pending: list[str] = []

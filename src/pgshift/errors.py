@@ -15,6 +15,9 @@ a paragraph and an exit code; the library never prints.
     ├── LockTimeout            another runner kept the migration lock too long
     ├── PoolerDetected         a pooler between pgshift and the server would break the lock
     ├── HistoryError           history and files disagree (edited, missing, out of order)
+    ├── ServerError            the server refused pgshift's own work (sqlstate)
+    │   ├── PermissionDenied   the role lacks a privilege pgshift needs
+    │   └── ReadOnly           the database takes no writes (a standby, read-only setting)
     ├── MigrationError         a statement failed while migrating
     ├── LintRefused            an error-level lint finding stopped migrate
     └── NotReversible          a down was asked of a migration without one
@@ -74,6 +77,23 @@ class PoolerDetected(PgshiftError):
 
 class HistoryError(PgshiftError):
     """The history table and the migration files disagree."""
+
+
+class ServerError(PgshiftError):
+    """The server refused what pgshift itself asked of it (not a migration's statement)."""
+
+    def __init__(self, message: str, hint: str = "", *, sqlstate: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.sqlstate = sqlstate
+
+
+class PermissionDenied(ServerError):
+    """The role pgshift connects as lacks a privilege pgshift needs."""
+
+
+class ReadOnly(ServerError):
+    """The database takes no writes: a standby, or a read-only default for the role or
+    database."""
 
 
 class NotReversible(PgshiftError):

@@ -19,13 +19,18 @@ State = Literal[
     "baselined",
     "pending",
     "changed",
+    "version-taken",
     "missing",
     "out-of-order",
     "below-baseline",
     "partial",
     "skipped",
 ]
-PROBLEMS: frozenset[str] = frozenset({"changed", "missing", "out-of-order", "partial"})
+PROBLEMS: frozenset[str] = frozenset(
+    {"changed", "version-taken", "missing", "out-of-order", "partial"}
+)
+# History and files disagree on what ran: nothing is planned until someone decides.
+UNTRUSTED: frozenset[str] = frozenset({"changed", "version-taken", "missing"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,8 @@ class Status:
         versions = [
             e.version
             for e in self.entries
-            if e.version is not None and e.state in ("applied", "baselined", "missing", "changed")
+            if e.version is not None
+            and e.state in ("applied", "baselined", "missing", "changed", "version-taken")
         ]
         return max(versions, key=version_key) if versions else None
 
@@ -131,9 +137,14 @@ def compute_status(
             seen.add(version)
             if row.checksum == migration.checksum:
                 state = "baselined" if row.kind == "baseline" else "applied"
+            elif row.slug != migration.slug:
+                # another name and other content: another migration, which has not run
+                state = "version-taken"
             else:
                 state = "changed"
-        elif version in done:
+        elif version in done and (done[version] or journal_sums[version] == migration.checksum):
+            # started (row 0) and died: partial; with a file changed since, nothing of
+            # the old one completed, so the new one is merely pending
             state = "partial" if journal_sums[version] == migration.checksum else "changed"
         elif baseline_top and migration.sort_key <= baseline_top:
             state = "below-baseline"
@@ -196,6 +207,8 @@ def _problem(entry: Entry, status: Status) -> HistoryError:
             "If the edit changes nothing that ran (a comment, whitespace), accept it with "
             "'pgshift repair'.",
         )
+    if entry.state == "version-taken":
+        return taken_error((entry,), status)
     if entry.state == "missing":
         files = [e.migration.sort_key for e in status.entries if e.migration is not None]
         newest = max(files, default=())
@@ -215,6 +228,34 @@ def _problem(entry: Entry, status: Status) -> HistoryError:
         f"{name} is pending but older than the newest applied migration ({status.current}).",
         "It was probably merged late. Give it a version above the newest, or run it where it "
         "is with --allow-out-of-order.",
+    )
+
+
+def taken_error(entries: Sequence[Entry], status: Status) -> HistoryError:
+    """The paragraph for files whose version history records under another name."""
+    lines = []
+    for entry in entries:
+        assert entry.migration is not None
+        assert entry.applied is not None
+        applied = entry.applied
+        lines.append(
+            f"{entry.migration.name} is not the migration applied as version {entry.version}: "
+            f"history records '{entry.version} {applied.slug}' there, applied "
+            f"{applied.applied_at:%Y-%m-%d %H:%M} from a file with other content; "
+            f"{entry.migration.name} has never run."
+        )
+    first = entries[0]
+    assert first.migration is not None
+    assert first.applied is not None
+    return HistoryError(
+        "\n".join(lines),
+        f"If {first.migration.name} is '{first.version} {first.applied.slug}' under a new name "
+        "(the same migration; its text differs too, so check the edit changes nothing that "
+        "ran), record its name and checksum with 'pgshift repair --accept-renamed'. If it is "
+        "another migration (from another branch, or another project sharing this database), "
+        "give it a version of its own, above "
+        f"{status.current}; two projects in one database each need their own history schema "
+        "(--schema or PGSHIFT_SCHEMA).",
     )
 
 
@@ -241,7 +282,7 @@ def make_plan(
     pending one is older than the newest applied, unless that is allowed.
     """
     for entry in status.entries:
-        if entry.state in ("changed", "missing"):
+        if entry.state in UNTRUSTED:
             raise _problem(entry, status)
         if entry.state == "out-of-order" and not allow_out_of_order:
             raise _problem(entry, status)
@@ -279,7 +320,7 @@ def down_plan(
     or the last ``steps`` of them (1 when neither is given)."""
     applied = [e for e in status.entries if e.state == "applied" and e.migration is not None]
     for entry in status.entries:
-        if entry.state in ("changed", "missing"):
+        if entry.state in UNTRUSTED:
             raise _problem(entry, status)
     applied.sort(key=lambda e: version_key(e.version or "0"), reverse=True)
     if target is not None:

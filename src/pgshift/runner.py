@@ -13,8 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
@@ -23,10 +22,24 @@ from pgshift import history
 from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
 from pgshift.events import RunResult
-from pgshift.pymigration import load_python, python_error
+from pgshift.owntables import (
+    OWN_ROLE,
+    own_failure,
+    own_write_error,
+    refuse_own_drops,
+    role_set_by,
+    switches_role,
+)
+from pgshift.pymigration import guarded, load_python
 from pgshift.retry import LOCK_NOT_AVAILABLE, Backoff, blockers, tables_of
 from pgshift.sections import Section, is_blank
-from pgshift.sqlstate import STATE_HINTS
+from pgshift.sqlstate import (
+    PERMISSION_DENIED,
+    READ_ONLY,
+    STATE_HINTS,
+    ident,
+    read_only_hint,
+)
 from pgshift.statements import Statement, check_runnable, split
 
 if TYPE_CHECKING:
@@ -70,6 +83,7 @@ class Runner:
         self._waited = 0.0
         self._record = history.record_query(schema)
         self._journal = history.journal_query(schema)
+        self._start = history.start_query(schema)
         self._clear = history.clear_journal_query(schema)
         self._forget_repeatable = history.forget_query(schema, True)
         self._record_text: str | None = None
@@ -80,12 +94,13 @@ class Runner:
 
     # -- execution ---------------------------------------------------------------
 
-    def _exec(self, query: Any, params: Any = None) -> None:
-        self.conn.execute(query, params, prepare=False)
+    def _exec(self, query: Any, params: Any = None) -> psycopg.Cursor[Any]:
+        cursor = self.conn.execute(query, params, prepare=False)
         self._sent += 1
         if self._crash_after is not None and self._sent >= self._crash_after:
             sys.stdout.flush()
             os.kill(os.getpid(), signal.SIGKILL)
+        return cursor
 
     def _run_statement(self, statement: Statement, section: Section, prefix: str = "") -> None:
         import psycopg
@@ -137,6 +152,10 @@ class Runner:
         if state:
             message += f"\n  SQLSTATE {state}"
         hint = STATE_HINTS.get(state or "", "")
+        if state == PERMISSION_DENIED:
+            hint = f"It ran as {self._role_at(statement, section)}. {hint}"
+        elif state == READ_ONLY:  # (outside a transaction block it can ask why)
+            hint = read_only_hint(self.conn) + " Nothing of the migration was kept."
         if lost:
             hint = "The connection to the server was lost; the server rolled the transaction back."
         if server_hint:
@@ -150,6 +169,18 @@ class Runner:
             statement=statement.sql,
             sqlstate=state,
         )
+
+    def _role_at(self, statement: Statement, section: Section) -> str:
+        """The role a statement of ``section`` ran as, and why (for a permission error)."""
+        try:
+            earlier = [s for s in split(section) if s.line < statement.line and switches_role(s)]
+        except PgshiftError:
+            earlier = []
+        if earlier:
+            role = role_set_by(earlier[-1])
+            if role is not None:
+                return f"role {ident(role)} (switched to at {section.path}:{earlier[-1].line})"
+        return f"role {ident(self.conn.info.user)}"
 
     def _settings(self, migration: Migration) -> list[sql.Composed]:
         result = []
@@ -218,6 +249,7 @@ class Runner:
         later synchronous commit (the last migration, or :meth:`flush`). A crash in
         between loses a migration together with its history row, never one of them.
         """
+        self.refuse_own_drops(migration, statements)
         started = time.perf_counter()
         if migration.language == "sql" and not statements:
             with self.conn.transaction():  # an empty file of another tool's: recorded
@@ -307,8 +339,7 @@ class Runner:
                 try:
                     self._exec(text)
                 except psycopg.Error as exc:
-                    diag = getattr(exc, "diag", None)
-                    if index == last and getattr(diag, "schema_name", None) == self.schema:
+                    if index == last and own_failure(exc, self.schema, statement):
                         raise self._history_error(exc, section) from exc
                     skip = len(prefix) if index == 0 else 0
                     raise self._statement_error(exc, statement, section, skip) from exc
@@ -333,27 +364,61 @@ class Runner:
             status = self.conn.info.parameter_status("standard_conforming_strings")
             self._plain_strings = status == "on"
         filled = {key: self._quote(values[key]) for key in history.RECORD_KEYS}
-        tail = [self._record_text.format(**filled), "COMMIT"]
+        tail = [OWN_ROLE, self._record_text.format(**filled), "COMMIT"]
         if migration.kind == "repeatable":
             forget = history.forget_literal(self.schema, True, values | {"action": "rerun"})
-            tail.insert(0, forget.as_string(self.conn))
+            tail.insert(1, forget.as_string(self.conn))
         return ";\n".join(tail)
 
-    def _history_error(self, exc: Exception, section: Section) -> MigrationError:
-        state = getattr(exc, "sqlstate", None)
-        return MigrationError(
-            f"{section.path}: writing its row in {self.schema}.history failed: "
-            f"{str(exc).strip()}" + (f"\n  SQLSTATE {state}" if state else ""),
-            "Nothing of the migration was kept. Does this user have INSERT rights on "
-            f"{self.schema}.history and {self.schema}.log?",
-            path=section.path,
-            sqlstate=state,
+    def _history_error(
+        self,
+        exc: Exception,
+        source: Section | Migration,
+        *,
+        write: str = "its row in {schema}.history",
+        transaction: bool = True,
+    ) -> MigrationError:
+        """pgshift's own write failed, not a statement of the migration: say so."""
+        return own_write_error(
+            exc,
+            source.path,
+            self.schema,
+            self.conn.info.user,
+            write=write,
+            transaction=transaction,
         )
+
+    def _own_write(
+        self,
+        migration: Migration,
+        query: Any,
+        params: Any = None,
+        *,
+        write: str = "its row in {schema}.history",
+        reset: bool = True,
+        replay: Sequence[Statement] = (),
+    ) -> psycopg.Cursor[Any]:
+        """A write of pgshift's own, as the role pgshift connected as (``reset``); the
+        migration's role switches in ``replay`` are made again afterwards (it goes on)."""
+        import psycopg
+
+        try:
+            if reset:
+                self._exec(OWN_ROLE)
+            cursor = self._exec(query, params)
+            for statement in replay:
+                self._exec(statement.sql)
+        except psycopg.Error as exc:
+            raise self._history_error(
+                exc, migration, write=write, transaction=migration.directives.transaction
+            ) from exc
+        return cursor
 
     def _record_applied(self, migration: Migration, started: float) -> None:
         if migration.kind == "repeatable":  # a re-run replaces the row of the last run
-            self._exec(self._forget_repeatable, self._params(migration, 0.0, "rerun"))
-        self._exec(self._record, self._params(migration, time.perf_counter() - started, "apply"))
+            self._own_write(migration, self._forget_repeatable, self._params(migration, 0, "rerun"))
+        seconds = time.perf_counter() - started
+        self._own_write(migration, self._record, self._params(migration, seconds, "apply"))
 
     def _apply_python(self, migration: Migration, started: float) -> None:
         module = load_python(migration.path)
@@ -361,21 +426,18 @@ class Runner:
             with self.conn.transaction():
                 for setting in self._settings(migration):
                     self._exec(setting)
-                self._call(module.up, migration.path)
+                self._call(module.up, migration)
                 self._record_applied(migration, started)
         else:
-            self._call(module.up, migration.path)
+            self._call(module.up, migration)
             with self.conn.transaction():
                 self._record_applied(migration, started)
         self._exec("RESET ALL")
 
-    def _call(self, function: Callable[[Any], Any], path: Path) -> None:
-        try:
+    def _call(self, function: Callable[[Any], Any], migration: Migration) -> None:
+        transaction = migration.directives.transaction
+        with guarded(migration.path, "in the migration", transaction=transaction):
             function(self.conn)
-        except PgshiftError:
-            raise
-        except Exception as exc:
-            raise python_error(path, exc, "in the migration") from exc
 
     def _index_state(self, statement: Statement) -> bool | None:
         """For ``CREATE INDEX CONCURRENTLY name``: None if absent, else whether it is valid."""
@@ -448,6 +510,27 @@ class Runner:
             )
         )
 
+    def _started(self, migration: Migration) -> bool:
+        """Journal that ``migration`` starts; True if an earlier run had started it (the
+        same file) and died before completing any statement."""
+        params = {"version": migration.version, "checksum": migration.checksum}
+        write = "its start in {schema}.journal"
+        row = self._own_write(migration, self._start, params, write=write, reset=False).fetchone()
+        return row is not None and row[0] == migration.checksum
+
+    def _journaled(
+        self, migration: Migration, journal: dict[str, Any], switched: list[Statement]
+    ) -> None:
+        """Journal a completed statement, as pgshift's role if the migration switched."""
+        self._own_write(
+            migration,
+            self._journal,
+            journal,
+            write="its progress in {schema}.journal",
+            reset=bool(switched),
+            replay=switched,
+        )
+
     def _apply_journaled(
         self,
         migration: Migration,
@@ -462,36 +545,42 @@ class Runner:
         for setting in self._settings(migration):
             self._exec(setting)
         self._file_lock_timeout = migration.directives.lock_timeout
+        # Whether an earlier run died in this very file: then the statement after the
+        # last journaled one (the first, when none was) may be half done.
+        restarted = bool(resume_at) or self._started(migration)
+        switched: list[Statement] = []  # role switches, made again after pgshift's writes
         for index, statement in enumerate(statements, start=1):
+            if switches_role(statement):
+                switched.append(statement)
             if index <= resume_at:
                 if statement.session_setting:  # the dead session's settings died with it
                     self._run_statement(statement, section)
                 continue
-            journal = (
-                migration.version,
-                migration.checksum,
-                index,
-                statement.line,
-                statement.digest,
-            )
+            journal = {
+                "version": migration.version,
+                "checksum": migration.checksum,
+                "statement": index,
+                "line": statement.line,
+                "digest": statement.digest,
+            }
             if not statement.outside_transaction:
                 attempt = 1
                 while True:
                     try:
                         with self.conn.transaction():
                             self._run_statement(statement, section)
-                            self._exec(self._journal, journal)
+                            self._journaled(migration, journal, switched)
                         break
                     except MigrationError as exc:
                         if not self._again(exc, (statement,), attempt):
                             raise
                         attempt += 1
                 continue
-            first_after_crash = resume_at and index == resume_at + 1
+            first_after_crash = restarted and index == resume_at + 1
             if statement.concurrent_index and first_after_crash:
                 state = self._index_state(statement)
                 if state is True:  # built, then the runner died before journaling it
-                    self._exec(self._journal, journal)
+                    self._journaled(migration, journal, switched)
                     continue
                 if state is False:
                     self._drop_invalid(statement)
@@ -499,7 +588,7 @@ class Runner:
                 self._run_journaled(statement, section, statements)
             except MigrationError as exc:
                 if statement.concurrent_drop and first_after_crash and exc.sqlstate == "42704":
-                    self._exec(self._journal, journal)  # dropped before the crash
+                    self._journaled(migration, journal, switched)  # dropped before the crash
                     continue
                 if statement.concurrent_index and not self.conn.broken:
                     try:
@@ -525,28 +614,30 @@ class Runner:
                 )
                 exc.hint += " Fix the cause and run migrate again: it resumes at that statement."
                 raise
-            self._exec(self._journal, journal)
+            self._journaled(migration, journal, switched)
         with self.conn.transaction():
             self._record_applied(migration, started)
-            self._exec(self._clear, (migration.version,))
+            self._own_write(migration, self._clear, (migration.version,), reset=False)
         self._exec("RESET ALL")
 
     # -- revert ------------------------------------------------------------------
 
     def revert(self, migration: Migration, statements: tuple[Statement, ...]) -> RunResult:
         """Run a migration's down part and forget it in history, in one transaction."""
+        self.refuse_own_drops(migration, statements, down=True)
         started = time.perf_counter()
         forget = history.forget_query(self.schema, migration.kind == "repeatable")
         params = self._params(migration, 0.0, "revert")
+        unrecord = "the removal of its row from {schema}.history"
         if migration.language == "python":
             module = load_python(migration.path)
             if migration.directives.transaction:
                 with self.conn.transaction():
-                    self._call(module.down, migration.path)
-                    self._exec(forget, params)
+                    self._call(module.down, migration)
+                    self._own_write(migration, forget, params, write=unrecord)
             else:
-                self._call(module.down, migration.path)
-                self._exec(forget, params)
+                self._call(module.down, migration)
+                self._own_write(migration, forget, params, write=unrecord)
         else:
             assert migration.down is not None
             if migration.reverts_in_transaction:
@@ -555,15 +646,24 @@ class Runner:
                         self._exec(setting)
                     for statement in statements:
                         self._run_statement(statement, migration.down)
-                    self._exec(forget, params)
+                    self._own_write(migration, forget, params, write=unrecord)
             else:
                 for setting in self._settings(migration):
                     self._exec(setting)
                 for statement in statements:
                     self._run_statement(statement, migration.down)
-                self._exec(forget, params)
+                self._own_write(migration, forget, params, write=unrecord)
         self._exec("RESET ALL")
         return RunResult(migration, time.perf_counter() - started, len(statements))
+
+    def refuse_own_drops(
+        self, migration: Migration, statements: Sequence[Statement], *, down: bool = False
+    ) -> None:
+        """Raise :class:`SqlError` before anything runs when a statement of the up (or
+        down) part would drop pgshift's own schema or tables."""
+        section = migration.down if down else migration.up
+        if section is not None:
+            refuse_own_drops(statements, section, self.schema, down=down)
 
     # -- dry run -------------------------------------------------------------------
 
