@@ -565,6 +565,8 @@ def down(
         results = []
         for index, (migration, statements) in enumerate(prepared, start=1):
             guard.before(migration, statements)
+            if migration.foreign and migration.language == "sql" and not statements:
+                _emit(on_event, Event("note", _empty_down(migration)))
             _emit(on_event, Event("revert", migration.name, migration, index, len(prepared)))
             result = runner.revert(migration, statements)
             results.append(result)
@@ -573,6 +575,17 @@ def down(
                 Event("reverted", migration.name, migration, index, len(prepared), result.seconds),
             )
         return DownResult(session.target, tuple(results), tuple(session.notes), tuple(guard.taken))
+
+
+def _empty_down(migration: Migration) -> str:
+    """The line said when another tool's migration reverts by running nothing."""
+    down = migration.down
+    what = (
+        f"its down file {down.path.name} is missing"
+        if down is not None and not down.path.exists()
+        else "its down part is empty"
+    )
+    return f"{migration.name}: {what}; as {migration.layout} does, reverting it runs nothing"
 
 
 def repair(
@@ -782,13 +795,13 @@ def lint(
     targets = [Path(p) for p in paths]
     cache_file = settings.project_dir / CACHE_FILE if cache else None
     if targets and not (connect or url):
-        migrations = collect(targets)
+        migrations = collect(targets, settings.layout, settings.dialect)
         options = options_from(settings, pg_version=pg_version)
         found = lint_migrations(migrations, options, cache_file)
         return LintResult(tuple(found), len(migrations))
     with _session(settings, write=False, on_event=on_event) as session:
         if targets:
-            migrations = collect(targets)
+            migrations = collect(targets, settings.layout, settings.dialect)
         else:
             status = _status(session, project_migrations(settings).migrations)
             migrations = tuple(

@@ -85,7 +85,7 @@ def lint(
             from pgshift.lint.cache import CACHE_FILE
             from pgshift.lint.files import collect, lint_migrations, options_from
 
-            migrations = collect(paths)
+            migrations = collect(paths, settings.layout, settings.dialect)
             options = options_from(settings, pg_version=pg_version)
             cache = None if no_cache else settings.project_dir / CACHE_FILE
             findings, files = lint_migrations(migrations, options, cache), len(migrations)

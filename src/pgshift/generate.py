@@ -161,7 +161,7 @@ def generate(
             notes.append(text)
             _emit(on_event, Event("note", text))
 
-    migrations = project_migrations(settings).migrations
+    migrations = project_migrations(settings).fresh
     target = read_schema(source, settings, note)
     with scratch_replay(settings, note) as replay:
         for migration in migrations:

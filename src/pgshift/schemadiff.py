@@ -140,7 +140,7 @@ def read_schema(
         from pgshift.drift import replay_schema
 
         folder = replace(settings, migrations_dir=Path(source.value))
-        return replay_schema(folder, project_migrations(folder).migrations, on_note)
+        return replay_schema(folder, project_migrations(folder).fresh, on_note)
     from pgshift.scratch import scratch_database
 
     with (

@@ -451,7 +451,7 @@ def stairway(settings: Settings, url: str) -> tuple[StairwayStep, ...]:
     steps: list[StairwayStep] = []
     with scratch_replay(settings) as replay:
         before = replay.schema()
-        for migration in project_migrations(settings).migrations:
+        for migration in project_migrations(settings).fresh:
             replay.up(migration)
             if migration.kind != "versioned":
                 continue

@@ -373,7 +373,7 @@ def verify(
     settings = _settings(settings, url, directory)
     if environment is not None:
         settings = replace(settings, environment=environment)
-    migrations = project_migrations(settings).migrations
+    migrations = project_migrations(settings).fresh
     for file in seed_files(settings):  # a seed that cannot be parsed stops us here
         prepare(file)
     run = _Run(settings, migrations, require_down, on_event)

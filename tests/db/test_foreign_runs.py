@@ -152,3 +152,57 @@ def test_new_writes_the_next_migration_in_the_directorys_layout(
     (added,) = [m for m in after.migrations if m not in before.migrations]
     assert re.fullmatch(made, str(added.path.relative_to(folder)))
     assert added is after.migrations[-1]  # it comes last
+
+
+def test_lint_reads_another_tools_file_as_its_tool_runs_it(tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "V1__users.sql": "CREATE TABLE users (id int);\n",
+            "V2__index.sql": "CREATE INDEX CONCURRENTLY users_id ON users (id);\n",
+        },
+    )
+    for target in (folder, folder / "V2__index.sql"):
+        linted = run_cli("lint", str(target), "--format", "json", "--no-cache", cwd=tmp_path)
+        data = json.loads(linted.stdout)
+        found = data["findings"] if isinstance(data, dict) else data
+        rules = {f["rule"] for f in found}
+        assert "concurrently-in-transaction" not in rules, linted.stdout
+        assert "migrate-refuses" not in rules, linted.stdout
+
+
+def test_down_says_when_a_migration_reverts_by_running_nothing(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {"1_users.up.sql": "CREATE TABLE users (id int);\n", "2_noop.up.sql": "SELECT 1;\n"},
+    )
+    migrate(db_url, directory=folder)
+    events: list[Event] = []
+    down(db_url, directory=folder, to="0", on_event=events.append)
+    notes = [e.message for e in events if e.kind == "note"]
+    said = "2_noop.up.sql: its down file 2_noop.down.sql is missing; as golang-migrate does, "
+    assert said + "reverting it runs nothing" in notes
+    assert tables(db_url) == {"users"}  # nothing undid the table: there was no down to run
+
+
+def test_verify_runs_a_flyway_baseline_as_a_new_database_would(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "migrations",
+        {
+            "V1__users.sql": "CREATE TABLE users (id int);\n",
+            "V2__posts.sql": "CREATE TABLE posts (id int);\n",
+            "B2__baseline.sql": "CREATE TABLE users (id int);\nCREATE TABLE posts (id int);\n",
+            "V3__drafts.sql": "CREATE TABLE drafts (id int);\n",
+        },
+    )
+    checked = run_cli("verify", url=db_url, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    result = migrate(db_url, directory=folder)
+    assert [r.migration.name for r in result.applied] == ["B2__baseline.sql", "V3__drafts.sql"]
+    states = {e.migration.name: e.state for e in status(db_url, directory=folder).status.entries}
+    assert states == {
+        "V1__users.sql": "below-baseline",
+        "B2__baseline.sql": "baselined",
+        "V2__posts.sql": "below-baseline",
+        "V3__drafts.sql": "applied",
+    }

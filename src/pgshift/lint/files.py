@@ -37,25 +37,48 @@ def options_from(
     )
 
 
-def collect(paths: Iterable[Path]) -> tuple[Migration, ...]:
-    """The migrations named by ``paths``: a folder is read as a migrations directory,
-    a file as one migration (``.py`` files are skipped: they cannot be linted)."""
+def collect(
+    paths: Iterable[Path], layout: str = "auto", dialect: str = "postgres"
+) -> tuple[Migration, ...]:
+    """The migrations named by ``paths``: a folder is read as a migrations directory (by
+    ``layout``), a file as the migration it is in its directory (so another tool's file
+    is linted as that tool runs it), else as a migration of its own (``.py`` files are
+    skipped: they cannot be linted)."""
     from pgshift.discovery import discover, sql_file
 
     found: list[Migration] = []
     for path in paths:
         if path.is_dir():
-            found.extend(m for m in discover(path) if m.language == "sql")
+            found.extend(m for m in discover(path, layout, dialect) if m.language == "sql")
         elif path.suffix == ".py":
             continue
         elif path.is_file():
-            found.append(sql_file(path))
+            found.append(_in_directory(path, layout, dialect) or sql_file(path))
         else:
             raise ConfigError(
                 f"{path}: no such file or directory.",
                 "Name migration files or directories to lint, or none for the pending ones.",
             )
     return tuple(found)
+
+
+def _in_directory(path: Path, layout: str, dialect: str) -> Migration | None:
+    """The migration ``path`` is part of, read with its directory (or a folder layout's
+    parent directory); None when that directory does not read as migrations."""
+    from pgshift.discovery import discover
+    from pgshift.errors import DiscoveryError
+
+    target = path.resolve()
+    for folder in (target.parent, target.parent.parent):
+        try:
+            migrations = discover(folder, layout, dialect)
+        except DiscoveryError:
+            continue
+        for migration in migrations:
+            parts = (migration.path, migration.down.path if migration.down else None)
+            if target in parts and migration.language == "sql":
+                return migration
+    return None
 
 
 def lint_migrations(
