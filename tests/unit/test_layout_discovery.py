@@ -296,3 +296,20 @@ def test_traps_of_real_directories(tmp_path: Path) -> None:
         {"00000000000000-initial-schema.sql": "-- migrate:up\nSELECT 1;\n-- migrate:down\n"},
     )
     assert dbmate.layout == "dbmate"
+
+
+def test_enum_values_run_outside_a_transaction_before_postgresql_12(tmp_path: Path) -> None:
+    from pgshift.layouts._common import for_server
+
+    add = "ALTER TYPE mood ADD VALUE 'meh';\n"
+    (flyway,) = _read(tmp_path / "f", {"V1__mood.sql": add}).migrations
+    (own,) = _read(tmp_path / "p", {"0001_mood.sql": add}).migrations
+    statements = Runner.prepare(flyway)
+    old = for_server(flyway, statements, 11)
+    assert not old.directives.transaction
+    assert "before PostgreSQL 12" in old.note
+    assert for_server(flyway, statements, 12) is flyway
+    assert for_server(own, Runner.prepare(own), 11) is own  # pgshift's own: the directive
+    rename = _read(tmp_path / "r", {"V1__mood.sql": "ALTER TYPE mood RENAME VALUE 'a' TO 'b';"})
+    (renamed,) = rename.migrations
+    assert for_server(renamed, Runner.prepare(renamed), 11) is renamed
