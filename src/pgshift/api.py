@@ -580,12 +580,12 @@ def down(
 def _empty_down(migration: Migration) -> str:
     """The line said when another tool's migration reverts by running nothing."""
     down = migration.down
-    what = (
-        f"its down file {down.path.name} is missing"
-        if down is not None and not down.path.exists()
-        else "its down part is empty"
-    )
-    return f"{migration.name}: {what}; as {migration.layout} does, reverting it runs nothing"
+    if down is not None and not down.path.exists():
+        return (
+            f"{migration.name}: its down file {down.path.name} is missing; as "
+            f"{migration.layout} does, reverting it runs nothing"
+        )
+    return f"{migration.name}: its down part is empty; reverting it runs nothing"
 
 
 def repair(
