@@ -98,6 +98,30 @@ _OUTSIDE_TRANSACTION = frozenset(
 )
 
 
+# The nodes whose facts are read from their trees (by _classify and _refuse_copy).
+_FACT_NODES = frozenset(
+    {
+        "TransactionStmt",
+        "IndexStmt",
+        "DropStmt",
+        "ReindexStmt",
+        "VacuumStmt",
+        "AlterTableStmt",
+        "DoStmt",
+        "VariableSetStmt",
+        "DiscardStmt",
+        "CopyStmt",
+    }
+)
+
+# In libpg_query's JSON, "stmt", "stmt_location" and "stmt_len" are keys of the
+# top-level RawStmt alone, and a quote inside a string is escaped: so these find each
+# statement's node, place and length without decoding its tree (most of the cost).
+_ITEM = re.compile(r'\{"stmt":\{"(\w+)":')
+_LOCATION = re.compile(r'"stmt_location":(\d+)')
+_LENGTH = re.compile(r'"stmt_len":(\d+)')
+_DECODER = json.JSONDecoder()
+
 _COMMIT = re.compile(r"\b(COMMIT|ROLLBACK)\b", re.IGNORECASE)
 
 
@@ -152,10 +176,12 @@ def split(section: Section) -> tuple[Statement, ...]:
     keep = len(text) <= KEEP_TREES
     lines = _Lines(text, section.first_line)
     statements: list[Statement] = []
-    for start, chunk, items in _parsed_chunks(section):
-        for char_location, raw, node, body in _located(chunk, items):
+    for start, chunk, tree in _parsed_chunks(section):
+        for char_location, raw, node, body_at in _located(chunk, tree):
             stripped = raw.lstrip()
             line = lines.at(start + char_location + len(raw) - len(stripped))
+            # a tree is decoded only when kept, or when the facts are read from it
+            body = _DECODER.raw_decode(tree, body_at)[0] if keep or node in _FACT_NODES else {}
             _refuse_copy(node, body, section, line)
             statements.append(
                 Statement(
@@ -176,8 +202,8 @@ def split(section: Section) -> tuple[Statement, ...]:
     return tuple(statements)
 
 
-def _parsed_chunks(section: Section) -> Iterator[tuple[int, str, list[dict[str, Any]]]]:
-    """``(offset, chunk, parsed statements)`` for consecutive chunks of whole statements.
+def _parsed_chunks(section: Section) -> Iterator[tuple[int, str, str]]:
+    """``(offset, chunk, parse tree as JSON)`` for consecutive chunks of whole statements.
 
     The scanner proposes where a chunk may end (after a ``;`` outside quotes and
     comments); the parser checks it. A ``;`` inside ``BEGIN ATOMIC ... END`` fools the
@@ -193,13 +219,13 @@ def _parsed_chunks(section: Section) -> Iterator[tuple[int, str, list[dict[str, 
         end = _cut(text, start, size)
         chunk = text[start:end]
         try:
-            tree = json.loads(parser.parse_sql_json(chunk))
+            tree = parser.parse_sql_json(chunk)
         except parser.ParseError as exc:
             if end < len(text) and "end of input" in str(exc.args[0]):
                 size *= 2
                 continue
             raise _syntax_error(section, exc, start, chunk) from exc
-        yield start, chunk, tree.get("stmts") or []
+        yield start, chunk, tree
         start, size = end, _CHUNK
 
 
@@ -226,10 +252,9 @@ def _cut(text: str, start: int, size: int) -> int:
     return len(text)
 
 
-def _located(
-    chunk: str, items: list[dict[str, Any]]
-) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
-    """``(character offset, text, node, body)`` of each parsed statement of ``chunk``.
+def _located(chunk: str, tree: str) -> Iterator[tuple[int, str, str, int]]:
+    """``(character offset, text, node, where its tree starts in tree)`` of each
+    statement of ``chunk``, read from its parse tree in JSON without decoding it.
 
     libpg_query gives byte offsets: counted forward, so a file of multi-byte text stays
     linear."""
@@ -237,16 +262,20 @@ def _located(
     data = b"" if ascii_only else chunk.encode("utf-8")
     size = len(chunk) if ascii_only else len(data)
     byte_at = char_at = 0
-    for item in items:
-        location = item.get("stmt_location", 0)
-        length = item.get("stmt_len") or (size - location)
-        ((node, body),) = item["stmt"].items()
+    items = list(_ITEM.finditer(tree))
+    for index, item in enumerate(items):
+        stop = items[index + 1].start() if index + 1 < len(items) else len(tree)
+        found = _LOCATION.search(tree, item.end(), stop)
+        location = int(found.group(1)) if found else 0
+        found = _LENGTH.search(tree, item.end(), stop)
+        length = int(found.group(1)) if found else size - location
         if ascii_only:
-            yield location, chunk[location : location + length], node, body
+            yield location, chunk[location : location + length], item.group(1), item.end()
             continue
         char_at += len(data[byte_at:location].decode("utf-8"))
         byte_at = location
-        yield char_at, data[location : location + length].decode("utf-8"), node, body
+        raw = data[location : location + length].decode("utf-8")
+        yield char_at, raw, item.group(1), item.end()
 
 
 def _safe_end(sql: str) -> str:

@@ -291,6 +291,59 @@ def test_splitting_reads_each_character_a_bounded_number_of_times(
     assert 3.6 < work[1] / work[0] < 4.4
 
 
+FACTS = """
+BEGIN;
+CREATE INDEX CONCURRENTLY i ON t (x);
+DROP INDEX CONCURRENTLY i;
+REINDEX (CONCURRENTLY) TABLE t;
+VACUUM t;
+ANALYZE t;
+CREATE DATABASE d;
+ALTER TABLE p DETACH PARTITION c CONCURRENTLY;
+DO $$ BEGIN COMMIT; END $$;
+DO $$ BEGIN PERFORM 1; END $$;
+SET x.y = 1;
+SET LOCAL x.y = 1;
+DISCARD ALL;
+ALTER SYSTEM SET work_mem = '1MB';
+COPY t FROM '/srv/t.csv';
+CREATE TABLE t (id int);
+"""
+
+
+def _all_facts(found: tuple[Statement, ...]) -> list[tuple[object, ...]]:
+    return [
+        (
+            s.node,
+            s.outside_transaction,
+            s.transaction_control,
+            s.session_setting,
+            s.concurrent_index,
+            s.concurrent_drop,
+        )
+        for s in found
+    ]
+
+
+def test_the_facts_are_the_same_whether_trees_are_kept_or_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kept = _all_facts(_split(FACTS))
+    monkeypatch.setattr(statements_module, "KEEP_TREES", 0)
+    assert _all_facts(_split(FACTS)) == kept
+    assert [f[1] for f in kept] == [
+        *(False, True, True, True, True, False, True, True, True),
+        *(False, False, False, False, True, False, False),
+    ]
+    assert [f[0] for f in kept if f[2] or f[3]] == [
+        "TransactionStmt",
+        "VariableSetStmt",
+        "DiscardStmt",
+    ]
+    assert kept[1][4] == "i"
+    assert kept[2][5] is True
+
+
 def test_a_big_file_keeps_no_parse_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(statements_module, "KEEP_TREES", 1000)
     found = _split(_data_migration(200))
