@@ -20,10 +20,10 @@ from pgshift.sections import Section
 
 # Files are parsed a chunk at a time, so time and memory stay linear in their size.
 _CHUNK = 1 << 16  # characters of SQL per parser call (grown for a longer statement)
-# A section up to this size keeps each statement's parse tree; a bigger one (a data
-# migration) parses a statement again when its tree is asked for: a tree takes some
-# fifty times the memory of its text.
-KEEP_TREES = 1 << 20
+# A section up to this size (in characters) keeps each statement's parse tree; a bigger
+# one (a data migration) parses a statement again when its tree is asked for: a tree
+# takes some fifty times the memory of its text, and the time of the garbage collector.
+KEEP_TREES = 1 << 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +117,10 @@ _FACT_NODES = frozenset(
 # In libpg_query's JSON, "stmt", "stmt_location" and "stmt_len" are keys of the
 # top-level RawStmt alone, and a quote inside a string is escaped: so these find each
 # statement's node, place and length without decoding its tree (most of the cost).
-_ITEM = re.compile(r'\{"stmt":\{"(\w+)":')
-_LOCATION = re.compile(r'"stmt_location":(\d+)')
-_LENGTH = re.compile(r'"stmt_len":(\d+)')
+_ITEM = '{"stmt":{"'
+_LOCATION = '"stmt_location":'
+_LENGTH = '"stmt_len":'
+_NUMBER = re.compile(r"\d+")
 _DECODER = json.JSONDecoder()
 
 _COMMIT = re.compile(r"\b(COMMIT|ROLLBACK)\b", re.IGNORECASE)
@@ -262,20 +263,29 @@ def _located(chunk: str, tree: str) -> Iterator[tuple[int, str, str, int]]:
     data = b"" if ascii_only else chunk.encode("utf-8")
     size = len(chunk) if ascii_only else len(data)
     byte_at = char_at = 0
-    items = list(_ITEM.finditer(tree))
-    for index, item in enumerate(items):
-        stop = items[index + 1].start() if index + 1 < len(items) else len(tree)
-        found = _LOCATION.search(tree, item.end(), stop)
-        location = int(found.group(1)) if found else 0
-        found = _LENGTH.search(tree, item.end(), stop)
-        length = int(found.group(1)) if found else size - location
+    item = tree.find(_ITEM)
+    while item != -1:
+        name_at = item + len(_ITEM)
+        name_end = tree.index('"', name_at)
+        node, body_at = tree[name_at:name_end], name_end + 2
+        item = tree.find(_ITEM, body_at)
+        stop = len(tree) if item == -1 else item
+        # the place and length follow the tree: look for them from its end
+        location = _number_after(tree, _LOCATION, body_at, stop) or 0
+        length = _number_after(tree, _LENGTH, body_at, stop) or size - location
         if ascii_only:
-            yield location, chunk[location : location + length], item.group(1), item.end()
+            yield location, chunk[location : location + length], node, body_at
             continue
         char_at += len(data[byte_at:location].decode("utf-8"))
         byte_at = location
-        raw = data[location : location + length].decode("utf-8")
-        yield char_at, raw, item.group(1), item.end()
+        yield char_at, data[location : location + length].decode("utf-8"), node, body_at
+
+
+def _number_after(tree: str, key: str, start: int, stop: int) -> int | None:
+    """The number after the last ``key`` in ``tree[start:stop]``, if there is one."""
+    found = tree.rfind(key, start, stop)
+    match = _NUMBER.match(tree, found + len(key)) if found != -1 else None
+    return int(match[0]) if match else None
 
 
 def _safe_end(sql: str) -> str:
