@@ -36,7 +36,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Statements go to the server in batches of about this many characters of SQL.
+# Statements that change rows go to the server several at a time (the thousands of
+# INSERTs of a data migration), in batches of about BATCH characters. Any other
+# statement goes alone, so that pg_stat_activity and the server's log show it as it
+# runs (a long index build, a table rewrite).
+BATCHED = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
 BATCH = 1 << 16
 # The seconds between two progress events of a long migration.
 PROGRESS_EVERY = 0.25
@@ -291,9 +295,9 @@ class Runner:
         started: float,
         durable: bool,
     ) -> None:
-        """Several statements per round trip, in batches of whole statements: BEGIN
-        rides with the first batch, the history row and COMMIT with the last, so a small
-        migration is one round trip, and still atomic."""
+        """Statements go in batches (see :data:`BATCHED`): BEGIN rides with the first,
+        the history row and COMMIT with the last, so a one-statement migration is one
+        round trip, and still atomic."""
         section = migration.up
         assert section is not None
         head = ["BEGIN", *(s.as_string(self.conn) for s in self._settings(migration))]
@@ -637,9 +641,16 @@ class Runner:
 
 
 def _batches(statements: tuple[Statement, ...]) -> Iterator[tuple[Statement, ...]]:
-    """Consecutive runs of whole statements of about :data:`BATCH` characters."""
+    """Runs of consecutive statements that change rows, of about :data:`BATCH`
+    characters each; every other statement alone."""
     first = size = 0
     for index, statement in enumerate(statements):
+        if statement.node not in BATCHED:
+            if first < index:
+                yield statements[first:index]
+            yield statements[index : index + 1]
+            first, size = index + 1, 0
+            continue
         size += len(statement.sql)
         if size >= BATCH:
             yield statements[first : index + 1]

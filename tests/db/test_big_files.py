@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from pgshift import MigrationError, migrate
 from pgshift import runner as runner_module
 from pgshift.cli import _progress_printer
 from pgshift.events import Event
+from pgshift.sections import Section
+from pgshift.statements import split
 from tests.conftest import query, run_cli, write_migrations
 
 TABLE = "CREATE TABLE t (id int PRIMARY KEY);\n"
@@ -151,7 +155,7 @@ def test_a_syntax_error_only_the_server_sees_is_named(
     before any statement ran, and its position says which statement it is."""
     if server_version >= 160000:
         pytest.skip("IS JSON is known to PostgreSQL 16 and later")
-    text = _rows(1, 200) + "SELECT 1\n WHERE '{}' IS JSON;\n" + _rows(201, 200)
+    text = _rows(1, 200) + "INSERT INTO t SELECT 1000\n WHERE '{}' IS JSON;\n" + _rows(201, 200)
     folder = write_migrations(tmp_path / "m", {"0001_t.sql": TABLE, "0002_data.sql": text})
     with pytest.raises(MigrationError) as failure:
         migrate(db_url, directory=folder)
@@ -177,6 +181,46 @@ def test_a_deferred_check_failing_at_commit_names_the_last_statement(
     assert failure.value.line == text.count("\n")
     assert query(db_url, "SELECT to_regclass('child')") == [(None,)]
     assert _versions(db_url) == ["1"]
+
+
+def test_statements_that_change_rows_go_in_batches_and_others_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runner_module, "BATCH", 60)
+    text = (
+        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\nUPDATE t SET id = 3;\n"
+        "CREATE INDEX i ON t (id);\nDELETE FROM t;\nSELECT 1;\nINSERT INTO t VALUES (4);\n"
+    )
+    statements = split(Section(text, Path("m.sql")))
+    shapes = [[s.node.removesuffix("Stmt") for s in b] for b in runner_module._batches(statements)]
+    assert shapes == [
+        ["Insert", "Insert", "Update"],
+        ["Index"],
+        ["Delete"],
+        ["Select"],
+        ["Insert"],
+    ]
+
+
+def test_a_statement_that_changes_no_rows_is_seen_alone_while_it_runs(
+    db_url: str, tmp_path: Path
+) -> None:
+    """pg_stat_activity shows what a session sent: a slow statement is not hidden in a batch."""
+    text = _rows(1, 300) + "SELECT pg_sleep(1.5);\n" + _rows(301, 300)
+    folder = write_migrations(tmp_path / "m", {"0001_t.sql": TABLE, "0002_data.sql": text})
+    run = threading.Thread(target=migrate, args=(db_url,), kwargs={"directory": folder})
+    run.start()
+    seen: list[tuple[object, ...]] = []
+    while run.is_alive() and not seen:
+        seen = query(
+            db_url,
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(1.5)%'",
+        )
+        time.sleep(0.05)
+    run.join()
+    assert seen == [("SELECT pg_sleep(1.5)",)]
+    assert query(db_url, "SELECT count(*) FROM t") == [(600,)]
 
 
 # -- progress -----------------------------------------------------------------------------------
