@@ -334,6 +334,7 @@ class Runner:
         results before the error count the statements that ran. An error found while
         the server parses the message comes before any result: its position says where.
         """
+        import psycopg
         from psycopg import errors, generators
         from psycopg.pq import ExecStatus
 
@@ -341,9 +342,12 @@ class Runner:
         if tail:
             parts.append(tail)
         conn = self.conn
-        with conn.lock:
-            conn.pgconn.send_query(";\n".join(parts).encode(conn.info.encoding))
-            results = conn.wait(generators.execute(conn.pgconn))
+        try:
+            with conn.lock:
+                conn.pgconn.send_query(";\n".join(parts).encode(conn.info.encoding))
+                results = conn.wait(generators.execute(conn.pgconn))
+        except psycopg.Error as lost:  # the connection is gone: which statement ran is unknown
+            raise self._statement_error(lost, batch[0], section) from lost
         self._sent += len(batch)
         if self._crash_after is not None and self._sent >= self._crash_after:
             sys.stdout.flush()

@@ -291,3 +291,17 @@ def test_the_cli_shows_progress_of_a_slow_file_only_when_asked(
     else:
         assert shown
         assert shown[0].startswith("  0001_slow.sql: 3 of 4 statements")
+
+
+@pytest.mark.parametrize("rows", [0, 300])
+def test_a_lost_connection_is_one_paragraph_and_keeps_nothing(
+    db_url: str, tmp_path: Path, rows: int
+) -> None:
+    text = _rows(1, rows) + "SELECT pg_terminate_backend(pg_backend_pid());\n" + _rows(1000, 10)
+    folder = write_migrations(tmp_path / "m", {"0001_t.sql": TABLE, "0002_data.sql": text})
+    with pytest.raises(MigrationError) as failure:
+        migrate(db_url, directory=folder)
+    assert failure.value.line == rows + rows // 3 + 1
+    assert "connection to the server was lost" in failure.value.hint
+    assert query(db_url, "SELECT count(*) FROM t") == [(0,)]
+    assert _versions(db_url) == ["1"]
