@@ -439,6 +439,7 @@ def _apply_all(
 ) -> None:
     """Apply the prepared steps in order; only the last commit waits for the disk."""
     total = len(prepared)
+    runner.on_event = on_event  # the progress of long files
     for index, (step, statements) in enumerate(prepared, start=1):
         migration = step.migration
         if step.resume_at:

@@ -119,15 +119,69 @@ def _notes(event: Any) -> None:
 
 
 def _progress_printer(quiet: bool) -> Callable[[Any], None]:
-    """Renders runner events: a line per migration, a bar when there are many on a terminal."""
+    """Renders runner events: a line per migration, a bar when there are many on a terminal,
+    and the statements of a long file as they run (a bar on a terminal that lasts while
+    the file runs, else a line every few seconds once it has run for two)."""
     state: dict[str, Any] = {}
+    tty = sys.stdout.isatty()
+
+    def statements(event: Any) -> None:
+        if not tty:
+            if event.seconds >= state.get("next_line", 2.0):
+                state["next_line"] = event.seconds + 5.0
+                share = event.index * 100 // max(event.total, 1)
+                click.echo(
+                    f"  {event.message}: {event.index:,} of {event.total:,} statements ({share}%)"
+                )
+            return
+        if event.seconds < 1.0:  # a file this quick needs no bar
+            return
+        if "file" not in state:
+            progress = state.get("progress")
+            if progress is None:
+                import atexit
+
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                progress = Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("statements"),
+                    TimeRemainingColumn(),
+                    transient=True,
+                )
+                progress.start()
+                atexit.register(progress.stop)  # a failed run leaves the terminal as it was
+                state["own"] = progress
+            state["file"] = (progress, progress.add_task(event.message, total=event.total))
+        progress, task = state["file"]
+        progress.update(task, completed=event.index)
+
+    def file_done() -> None:
+        state.pop("next_line", None)
+        if "file" in state:
+            progress, task = state.pop("file")
+            progress.remove_task(task)
+        if "own" in state:
+            state.pop("own").stop()
 
     def handle(event: Any) -> None:
         if event.kind == "note" or event.kind == "wait" or event.kind == "resume":
             _note(event.message)
         elif quiet:
             return
-        elif event.total > 20 and sys.stdout.isatty():
+        elif event.kind == "progress":
+            statements(event)
+        elif event.total > 20 and tty:
+            if event.kind in ("done", "reverted"):
+                file_done()
             if "progress" not in state:
                 from rich.progress import Progress
 
@@ -140,6 +194,7 @@ def _progress_printer(quiet: bool) -> Callable[[Any], None]:
                 if event.index == event.total:
                     state["progress"].stop()
         elif event.kind in ("done", "reverted"):
+            file_done()
             verb = "applied " if event.kind == "done" else "reverted"
             click.echo(f"  {verb} {event.message}  ({event.seconds * 1000:.0f} ms)")
 

@@ -11,11 +11,11 @@ from pgshift.discovery import Migration
 class Event:
     """Progress of a run, for whoever shows it: the library never prints."""
 
-    kind: str  # "start", "done", "resume", "revert", "reverted", "note"
+    kind: str  # "start", "done", "resume", "revert", "reverted", "note", "progress"
     message: str
     migration: Migration | None = None
-    index: int = 0
-    total: int = 0
+    index: int = 0  # the migration's place in the run; "progress": statements done
+    total: int = 0  # migrations in the run; "progress": the migration's statements
     seconds: float = 0.0
 
 

@@ -8,12 +8,14 @@ that dies part-way resumes after the last completed statement.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
@@ -21,7 +23,7 @@ from psycopg import sql
 from pgshift import history
 from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
-from pgshift.events import RunResult
+from pgshift.events import Event, RunResult
 from pgshift.owntables import (
     OWN_ROLE,
     own_failure,
@@ -46,6 +48,15 @@ if TYPE_CHECKING:
     import psycopg
 
 log = logging.getLogger(__name__)
+
+# Statements that change rows go to the server several at a time (the thousands of
+# INSERTs of a data migration), in batches of about BATCH characters. Any other
+# statement goes alone, so that pg_stat_activity and the server's log show it as it
+# runs (a long index build, a table rewrite).
+BATCHED = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
+BATCH = 1 << 16
+# The seconds between two progress events of a long migration.
+PROGRESS_EVERY = 0.25
 
 # Test hook: SIGKILL this process after the Nth statement sent by the runner, to
 # prove that a run killed anywhere can be finished by the next one.
@@ -89,6 +100,7 @@ class Runner:
         self._record_text: str | None = None
         self._plain_strings = False
         self._sent = 0
+        self.on_event: Callable[[Event], None] | None = None  # progress of long files
         crash = os.environ.get(CRASH_AFTER_ENV)
         self._crash_after = int(crash) if crash else None
 
@@ -320,34 +332,78 @@ class Runner:
         started: float,
         durable: bool,
     ) -> None:
-        """BEGIN rides with the first statement, the history row and COMMIT with the
-        last: a one-statement migration is one round trip, and still atomic."""
-        import psycopg
-
+        """Statements go in batches (see :data:`BATCHED`): BEGIN rides with the first,
+        the history row and COMMIT with the last, so a one-statement migration is one
+        round trip, and still atomic."""
         section = migration.up
         assert section is not None
         head = ["BEGIN", *(s.as_string(self.conn) for s in self._settings(migration))]
         if not durable:
             head.append("SET LOCAL synchronous_commit = off")
-        prefix = ";\n".join(head) + ";\n"
-        last = len(statements) - 1
+        done = 0
+        reported = started
         try:
-            for index, statement in enumerate(statements):
-                text = (prefix if index == 0 else "") + statement.sql
-                if index == last:
-                    text += ";\n" + self._tail(migration, started)
-                try:
-                    self._exec(text)
-                except psycopg.Error as exc:
-                    if index == last and own_failure(exc, self.schema, statement):
-                        raise self._history_error(exc, section) from exc
-                    skip = len(prefix) if index == 0 else 0
-                    raise self._statement_error(exc, statement, section, skip) from exc
+            for batch in _batches(statements):
+                last = done + len(batch) == len(statements)
+                tail = self._tail(migration, started) if last else ""
+                self._send_batch(head if done == 0 else [], batch, tail, section)
+                done += len(batch)
+                now = time.perf_counter()
+                if not last and now - reported >= PROGRESS_EVERY and self.on_event is not None:
+                    reported = now
+                    count = len(statements)
+                    self.on_event(
+                        Event("progress", migration.name, migration, done, count, now - started)
+                    )
         except BaseException:
             self._rollback()
             raise
         if any(s.session_setting for s in statements):
             self._exec("RESET ALL")
+
+    def _send_batch(
+        self, head: list[str], batch: tuple[Statement, ...], tail: str, section: Section
+    ) -> None:
+        """Send ``head``, ``batch`` and ``tail`` in one message (the simple query protocol
+        runs them in order and stops at the first error); on an error, name its statement.
+
+        The server answers each statement that ran with a result of its own, so the
+        results before the error count the statements that ran. An error found while
+        the server parses the message comes before any result: its position says where.
+        """
+        import psycopg
+        from psycopg import errors, generators
+        from psycopg.pq import ExecStatus
+
+        parts = [*head, *(s.sql for s in batch)]
+        if tail:
+            parts.append(tail)
+        conn = self.conn
+        try:
+            with conn.lock:
+                conn.pgconn.send_query(";\n".join(parts).encode(conn.info.encoding))
+                results = conn.wait(generators.execute(conn.pgconn))
+        except psycopg.Error as lost:  # the connection is gone: which statement ran is unknown
+            raise self._statement_error(lost, batch[0], section) from lost
+        self._sent += len(batch)
+        if self._crash_after is not None and self._sent >= self._crash_after:
+            sys.stdout.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        failed = next(
+            (i for i, r in enumerate(results) if r.status == ExecStatus.FATAL_ERROR), None
+        )
+        if failed is None:
+            return
+        exc = errors.error_from_result(results[failed], encoding=conn.info.encoding)
+        starts = list(itertools.accumulate((len(p) + 2 for p in parts[:-1]), initial=0))
+        position = exc.diag.statement_position
+        index = bisect.bisect_right(starts, int(position) - 1) - 1 if position else failed
+        index = min(max(index - len(head), 0), len(batch))
+        if index == len(batch) and own_failure(exc, self.schema, batch[-1]):
+            raise self._history_error(exc, section) from exc
+        index = min(index, len(batch) - 1)  # COMMIT: a deferred check of the last one
+        skip = starts[len(head) + index]
+        raise self._statement_error(exc, batch[index], section, skip) from exc
 
     def _quote(self, value: object) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -692,6 +748,25 @@ class Runner:
         if transactional:
             lines.append("COMMIT;")
         return "\n".join(lines)
+
+
+def _batches(statements: tuple[Statement, ...]) -> Iterator[tuple[Statement, ...]]:
+    """Runs of consecutive statements that change rows, of about :data:`BATCH`
+    characters each; every other statement alone."""
+    first = size = 0
+    for index, statement in enumerate(statements):
+        if statement.node not in BATCHED:
+            if first < index:
+                yield statements[first:index]
+            yield statements[index : index + 1]
+            first, size = index + 1, 0
+            continue
+        size += len(statement.sql)
+        if size >= BATCH:
+            yield statements[first : index + 1]
+            first, size = index + 1, 0
+    if first < len(statements):
+        yield statements[first:]
 
 
 def _set_lock_timeout(seconds: float) -> sql.Composed:
