@@ -206,3 +206,30 @@ def test_verify_runs_a_flyway_baseline_as_a_new_database_would(db_url: str, tmp_
         "V2__posts.sql": "below-baseline",
         "V3__drafts.sql": "applied",
     }
+
+
+def test_a_golang_migrate_file_with_its_own_begin_and_commit(db_url: str, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "1_users.up.sql": "CREATE TABLE users (id int);\n",
+            "2_bigint.up.sql": "BEGIN;\nALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+            "ALTER TABLE users ADD COLUMN name text;\nEND;\n",
+            "2_bigint.down.sql": "START TRANSACTION;\nALTER TABLE users DROP COLUMN name;\n"
+            "ALTER TABLE users ALTER COLUMN id TYPE int;\nCOMMIT;\n",
+            "3_broken.up.sql": "BEGIN;\nALTER TABLE users ADD COLUMN age int;\n"
+            "ALTER TABLE nope ADD COLUMN x int;\nCOMMIT;\n",
+        },
+    )
+    done = run_cli("migrate", "--dir", str(folder), url=db_url)
+    assert done.returncode == 2
+    assert "3_broken.up.sql:3:" in done.stderr  # the line in the file, BEGIN counted
+    assert "its BEGIN and COMMIT are left to pgshift" in done.stderr
+    columns = (
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 "
+        "AND NOT attisdropped"
+    )
+    assert query(db_url, columns + " ORDER BY attnum") == [("id",), ("name",)]  # no age: atomic
+    (folder / "3_broken.up.sql").unlink()
+    down(db_url, directory=folder, steps=1)
+    assert query(db_url, columns) == [("id",)]

@@ -196,6 +196,19 @@ def finish(migration: Migration) -> Migration:
     if migration.layout not in AUTO_NO_TRANSACTION:
         return migration
     changes: dict[str, object] = {}
+    if migration.layout in SENT_AS_IS:
+        for part in ("up", "down"):
+            section: Section | None = getattr(migration, part)
+            bare = _without_own_transaction(section)
+            if section is not None and bare is not None:
+                changes[part] = bare
+                changes["note"] = (
+                    f"{migration.name}: its BEGIN and COMMIT are left to pgshift, which runs "
+                    f"the file in one transaction of its own"
+                )
+        if changes:
+            migration = replace(migration, **changes)  # type: ignore[arg-type]
+            changes = {"note": migration.note}
     if migration.directives.transaction:
         found = _needs_outside(migration.up)
         if found:
@@ -210,6 +223,49 @@ def finish(migration: Migration) -> Migration:
     if migration.down is not None and migration.down_transaction is None and automatic:
         changes["down_transaction"] = not _needs_outside(migration.down)
     return replace(migration, **changes) if changes else migration  # type: ignore[arg-type]
+
+
+# Tools that send a file to the server as one query string, where the file's own BEGIN
+# and COMMIT make its transaction.
+SENT_AS_IS = frozenset({"golang-migrate", "prisma"})
+_OWN_TRANSACTION = re.compile(r"\b(begin|start|commit|end)\s*;", re.I)
+_BEGIN_COMMIT = frozenset({"TRANS_STMT_BEGIN", "TRANS_STMT_START", "TRANS_STMT_COMMIT"})
+
+
+def _without_own_transaction(section: Section | None) -> Section | None:
+    """``section`` with its BEGIN / START TRANSACTION / COMMIT / END statements blanked
+    (every other character, and so every line number, left in place), or None when it
+    has none, or has a ROLLBACK, a savepoint or a chained COMMIT pgshift would not mimic."""
+    if section is None or not _OWN_TRANSACTION.search(section.sql):
+        return None
+    from pgshift.statements import split
+
+    try:
+        statements = split(section)
+    except SqlError:
+        return None
+    control = [s for s in statements if s.transaction_control]
+    if not control or any(
+        s.tree.get("kind") not in _BEGIN_COMMIT or s.tree.get("chain") for s in control
+    ):
+        return None
+    text = section.sql
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    pieces: list[str] = []
+    done = 0
+    for statement in control:
+        body = statement.sql.rstrip()
+        at = text.find(body, starts[statement.line - section.first_line])
+        if at < 0:
+            return None
+        end = at + len(body)
+        if text[end : end + 1] == ";":
+            end += 1
+        pieces.append(text[done:at])
+        pieces.append("".join(c if c == "\n" else " " for c in text[at:end]))
+        done = end
+    pieces.append(text[done:])
+    return Section("".join(pieces), section.path, section.first_line)
 
 
 def _needs_outside(section: Section | None) -> str:
