@@ -24,6 +24,7 @@ from pgshift import history
 from pgshift.discovery import Migration
 from pgshift.errors import MigrationError, PgshiftError
 from pgshift.events import Event, RunResult
+from pgshift.layouts._common import no_transaction_hint
 from pgshift.owntables import (
     OWN_ROLE,
     own_failure,
@@ -241,7 +242,9 @@ class Runner:
             return ()  # another tool's empty file: a migration that does nothing
         statements = split(section)
         transaction = migration.reverts_in_transaction if down else migration.directives.transaction
-        check_runnable(statements, transaction, section)
+        check_runnable(
+            statements, transaction, section, no_transaction_hint=no_transaction_hint(migration)
+        )
         return statements
 
     # -- apply -------------------------------------------------------------------

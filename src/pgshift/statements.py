@@ -358,8 +358,22 @@ def _syntax_error(section: Section, exc: Exception, start: int, chunk: str) -> S
     )
 
 
-def check_runnable(statements: tuple[Statement, ...], transaction: bool, section: Section) -> None:
-    """Refuse, before anything runs, what cannot work in this migration's mode."""
+NO_TRANSACTION_HINT = (
+    "Put it in a migration of its own whose first line is '-- pgshift:no-transaction'."
+)
+
+
+def check_runnable(
+    statements: tuple[Statement, ...],
+    transaction: bool,
+    section: Section,
+    *,
+    no_transaction_hint: str = NO_TRANSACTION_HINT,
+) -> None:
+    """Refuse, before anything runs, what cannot work in this migration's mode.
+
+    ``no_transaction_hint`` says how the file's own tool marks a file to run outside a
+    transaction (another tool's layout has a marker of its own)."""
     for statement in statements:
         where = f"{section.path}:{statement.line}"
         if statement.transaction_control:
@@ -375,7 +389,7 @@ def check_runnable(statements: tuple[Statement, ...], transaction: bool, section
             raise SqlError(
                 f"{where}: this statement cannot run inside a transaction block.\n"
                 f"    {statement.sql.splitlines()[0]}",
-                "Put it in a migration of its own whose first line is '-- pgshift:no-transaction'.",
+                no_transaction_hint,
                 path=section.path,
                 line=statement.line,
             )

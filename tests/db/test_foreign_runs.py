@@ -83,7 +83,11 @@ def test_dbmate_without_its_marker_is_refused_before_anything_runs(
         done.stderr
     )
     assert "Traceback" not in done.stderr
+    assert "'-- migrate:up transaction:false' (dbmate's own marker)" in done.stderr
     assert tables(db_url) == set()
+    linted = run_cli("lint", str(folder), "--no-cache")
+    assert linted.returncode == 1  # lint refuses what migrate refuses, at the same line
+    assert "20240101000002_index.sql:2:1: error" in linted.stdout
 
 
 def test_status_names_the_layout_and_a_pinned_layout_refuses_other_names(

@@ -285,6 +285,30 @@ def _needs_outside(section: Section | None) -> str:
     return ""
 
 
+# How each tool marks a file to run outside a transaction (pgshift's directive works
+# in every layout too).
+_NO_TRANSACTION_MARK = {
+    "dbmate": "'-- migrate:up transaction:false' (dbmate's own marker)",
+    "diesel": "a metadata.toml beside it saying 'run_in_transaction = false' (diesel's own)",
+    "postgres-migrations": "the line '-- postgres-migrations disable-transaction'",
+    "popx": "'.autocommit' before '.up.sql' in its name (popx's own marker)",
+    "flyway": "a '<file>.sql.conf' beside it saying 'executeInTransaction=false'",
+}
+
+
+def no_transaction_hint(migration: Migration) -> str:
+    """What to do about a statement that cannot run in the migration's transaction."""
+    from pgshift.statements import NO_TRANSACTION_HINT
+
+    mark = _NO_TRANSACTION_MARK.get(migration.layout)
+    if mark is None:
+        return NO_TRANSACTION_HINT
+    return (
+        f"Put it in a migration of its own marked with {mark}, or whose first line is "
+        "'-- pgshift:no-transaction'."
+    )
+
+
 def for_server(migration: Migration, statements: Sequence[Statement], major: int) -> Migration:
     """Before PostgreSQL 12, ``ALTER TYPE ... ADD VALUE`` cannot run in a transaction: a
     file of a tool that would have sent it outside one runs outside one there too."""

@@ -44,9 +44,12 @@ def check_runnable(
 
     The one place lint calls :func:`pgshift.statements.check_runnable`: when it learns
     of more facts (the server's version, the migration's layout), pass them here."""
+    from pgshift.layouts._common import no_transaction_hint
+    from pgshift.statements import NO_TRANSACTION_HINT
     from pgshift.statements import check_runnable as check
 
-    check(statements, transactional, section)
+    hint = NO_TRANSACTION_HINT if migration is None else no_transaction_hint(migration)
+    check(statements, transactional, section, no_transaction_hint=hint)
 
 
 def refusals(
