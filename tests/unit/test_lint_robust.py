@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,35 @@ def test_a_rule_looks_at_the_rest_of_the_file_once_not_at_every_statement() -> N
         "a table is created at statement 1",
         "a table is created at statement 3",
     ]
+
+
+def test_a_big_files_trees_are_parsed_once_each_and_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracemalloc
+
+    import pgshift.statements as statements
+
+    rows = "".join(f"INSERT INTO items (id, name) VALUES ({i}, 'name {i}');\n" for i in range(8000))
+    text = "CREATE TABLE items (id int PRIMARY KEY, name text);\n" + rows
+    assert len(text) > statements.KEEP_TREES  # a file whose trees the splitter does not keep
+    calls = 0
+    parse = statements.parse_tree
+
+    def counting(sql: str) -> dict[str, object]:
+        nonlocal calls
+        calls += 1
+        return parse(sql)
+
+    monkeypatch.setattr(statements, "parse_tree", counting)
+    migration = sql_file(Path("0002_items.sql"), text)
+    split = statements.split(migration.up)  # type: ignore[arg-type]
+    tracemalloc.start()
+    try:
+        lint_migration(migration, LintOptions(), split)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert calls <= 8001 + 10  # one parse a statement, for every rule that looks at it
+    # the trees (some fifty times their text) are let go statement by statement
+    assert peak < 10 * len(text), peak

@@ -16,8 +16,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pgshift.lint.tree import Node, alter_commands, relation, strings, unwrap
+
+if TYPE_CHECKING:
+    from pgshift.statements import Statement
 
 # Statement types that change data rather than the schema.
 DML = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt"})
@@ -28,10 +32,19 @@ class Stmt:
     """One parsed statement: its type, its parse tree and where it is."""
 
     node: str  # "AlterTableStmt", ...
-    body: Node
+    parsed: Node | None  # the parse tree, when at hand; else ``source`` parses it on demand
     sql: str
     line: int
     index: int  # its position in the file, from 0
+    source: Statement | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def body(self) -> Node:
+        """The parse tree. A big file's trees are not all kept (each is some fifty times
+        its text): a rule that looks at one has it parsed again, and it is let go after."""
+        if self.parsed is not None:
+            return self.parsed
+        return self.source.tree if self.source is not None else {}
 
     @property
     def first_line(self) -> str:

@@ -130,7 +130,7 @@ def _allowances(
 
 def _stmts(statements: Sequence[Statement]) -> list[Stmt]:
     return [
-        Stmt(node=s.node, body=s.tree, sql=s.sql, line=s.line, index=index)
+        Stmt(node=s.node, parsed=s.parsed, sql=s.sql, line=s.line, index=index, source=s)
         for index, s in enumerate(statements)
     ]
 
@@ -185,7 +185,9 @@ def lint_section(
     )
     path = str(section.path)
     findings: list[Finding] = []
-    for stmt in stmts:
+    for lazy in stmts:
+        # a big file's tree is parsed once for all the rules of its statement, then let go
+        stmt = lazy if lazy.parsed is not None else replace(lazy, parsed=lazy.body)
         allowed = per_statement.get(stmt.index)
         said_refusal = False
         for rule in (*by_node.get(stmt.node, ()), *generic):
