@@ -357,18 +357,21 @@ def set_checksum(
         "INSERT INTO {schema}.log (action, version, slug, checksum, client_pid, pgshift_version) "
         "SELECT 'repair', version, slug, %(checksum)s, %(pid)s, %(pgshift)s FROM h"
     ).format(**_names(schema))
+    _each(conn, query, changes, pid, pgshift_version)
+
+
+def _each(
+    conn: psycopg.Connection[Any],
+    query: sql.Composed,
+    changes: Iterable[tuple[str | None, str, str]],
+    pid: int,
+    pgshift_version: str,
+) -> None:
+    """Run ``query`` once per ``(version, slug, checksum)``, with the run's pid and version."""
     with conn.cursor() as cur:
         for version, slug, checksum in changes:
-            cur.execute(
-                query,
-                {
-                    "version": version,
-                    "slug": slug,
-                    "checksum": checksum,
-                    "pid": pid,
-                    "pgshift": pgshift_version,
-                },
-            )
+            values = {"version": version, "slug": slug, "checksum": checksum}
+            cur.execute(query, values | {"pid": pid, "pgshift": pgshift_version})
 
 
 def rename(
@@ -390,18 +393,7 @@ def rename(
         "SELECT 'rename', h.version, %(slug)s, %(checksum)s, %(pid)s, %(pgshift)s, "
         "'was ' || old.slug FROM h, old"
     ).format(**_names(schema))
-    with conn.cursor() as cur:
-        for version, slug, checksum in changes:
-            cur.execute(
-                query,
-                {
-                    "version": version,
-                    "slug": slug,
-                    "checksum": checksum,
-                    "pid": pid,
-                    "pgshift": pgshift_version,
-                },
-            )
+    _each(conn, query, changes, pid, pgshift_version)
 
 
 def start_query(schema: str) -> sql.Composed:
