@@ -92,7 +92,7 @@ def attach_undo(found: list[Migration], undo: dict[str, Path]) -> list[Migration
         down = Section(text, path, 1)
         target = replace(
             target,
-            checksum=digest(read_text(target.path), text),
+            checksum=digest(read_text(target.path), text, *_conf(target.path)[1]),
             down=down,
             has_down=True,
             down_transaction=None,
