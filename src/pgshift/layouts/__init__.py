@@ -39,7 +39,7 @@ READERS: dict[str, Reader] = {
 assert set(LAYOUTS) == {"auto", *READERS}
 
 _DASHED_FILE = re.compile(r"^\d+-.*\.(sql|js)$")
-_FLYWAY_MARK = re.compile(r"^[VU]\d.*__.*\.sql$|\.sql\.conf$")
+_FLYWAY_MARK = re.compile(r"^[VUB]\d.*__.*\.sql$|\.sql\.conf$")
 _PRISMA_FOLDER = re.compile(r"^\d{14}_")
 
 
