@@ -228,7 +228,7 @@ def finish(migration: Migration) -> Migration:
 # Tools that send a file to the server as one query string, where the file's own BEGIN
 # and COMMIT make its transaction.
 SENT_AS_IS = frozenset({"golang-migrate", "prisma"})
-_OWN_TRANSACTION = re.compile(r"\b(begin|start|commit|end)\s*;", re.I)
+_OWN_TRANSACTION = re.compile(r"\b(begin|commit|end|start\s+transaction)\b", re.I)
 _BEGIN_COMMIT = frozenset({"TRANS_STMT_BEGIN", "TRANS_STMT_START", "TRANS_STMT_COMMIT"})
 
 
