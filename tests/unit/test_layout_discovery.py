@@ -60,6 +60,16 @@ def test_diesel_metadata_runs_outside_a_transaction(tmp_path: Path) -> None:
     (migration,) = found.migrations
     assert not migration.directives.transaction
     assert not migration.reverts_in_transaction
+    keyless = _read(
+        tmp_path / "k",
+        {
+            "2020-01-01-000000_a/up.sql": "SELECT 1;",
+            "2020-01-01-000000_a/metadata.toml": "# written by hand\n",
+            "2020-01-01-000001_b/up.sql": "SELECT 1;",
+            "2020-01-01-000001_b/metadata.toml": "run_in_transaction = true\n",
+        },
+    ).migrations
+    assert [m.directives.transaction for m in keyless] == [False, True]  # diesel's defaults
     plain = _read(
         tmp_path / "p",
         {"2020-01-01-000000_index/up.sql": "CREATE INDEX CONCURRENTLY i ON t (x);"},

@@ -4,7 +4,8 @@ The version is the part of the folder's name before the first ``_`` (also
 ``2019-02-26-002946-0001`` and diesel's ``00000000000000_diesel_initial_setup``), in
 diesel's order (the versions without their dashes, compared as text), which is the
 order of the version's parts as integers. Each migration
-runs in a transaction unless its ``metadata.toml`` says ``run_in_transaction = false``.
+runs in a transaction unless it has a ``metadata.toml`` that does not say
+``run_in_transaction = true`` (diesel reads a missing key as false).
 Files beside the folders are not diesel's, so they are not read.
 """
 
@@ -48,7 +49,8 @@ def _transaction(entry: Entry) -> tuple[bool, tuple[str, ...]]:
             "diesel reads 'run_in_transaction = false' there; fix the file.",
             path=metadata,
         ) from exc
-    return data.get("run_in_transaction", True) is not False, (text,)
+    # diesel's field default is false: a metadata.toml without the key runs outside one
+    return data.get("run_in_transaction", False) is True, (text,)
 
 
 def read(found: tuple[Entry, ...], dialect: str) -> list[Migration]:
