@@ -75,11 +75,10 @@ class Creations:
 
     def made_by(self, loss: Loss) -> str:
         """The migration of this run that created what ``loss`` destroys, or ""."""
-        key = _key(loss.kind, loss.name, loss.column)
-        table = _key("table", loss.name)
-        if key in self._renamed or (loss.kind == "column" and table in self._renamed):
+        if self.moved(loss):
             return ""  # data moved under this name earlier in the run: judged at run time
-        return self._made.get(key) or (self._made.get(table, "") if loss.kind == "column" else "")
+        table = self._made.get(_key("table", loss.name), "") if loss.kind == "column" else ""
+        return self._made.get(_key(loss.kind, loss.name, loss.column)) or table
 
     def moved(self, loss: Loss) -> bool:
         """Whether something was renamed into what ``loss`` names earlier in the run."""
@@ -91,7 +90,7 @@ class Creations:
 def _why_harmless(conn: psycopg.Connection[Any], loss: Loss, run: Creations) -> str:
     """Why ``loss`` loses nothing, or "" when it may lose data."""
     if run.moved(loss):
-        return ""
+        return ""  # judged live, by the backup step, when it runs
     made = run.made_by(loss)
     if made:
         return f"{made} creates it earlier in this run"
