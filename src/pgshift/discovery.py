@@ -152,11 +152,9 @@ def _ordered(found: list[Migration]) -> tuple[Migration, ...]:
                     path=migration.path,
                 )
             repeatables[migration.slug] = migration
-    for migration in found:  # two baseline migrations of one version
-        if (
-            migration.baseline
-            and sum(m.baseline and m.version == migration.version for m in found) > 1
-        ):
+    baseline_versions = [m.version for m in found if m.baseline]
+    for migration in found:
+        if migration.baseline and baseline_versions.count(migration.version) > 1:
             raise DiscoveryError(
                 f"two baseline migrations have version {migration.version}.",
                 "Keep one of them.",
