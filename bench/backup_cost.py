@@ -89,7 +89,7 @@ def pg_dump_by_hand(url: str, rows: int) -> dict[str, float]:
         conn.execute("VACUUM ANALYZE accounts")
         conn.execute("CHECKPOINT")
         major = conn.info.server_version // 10000
-    from pgshift.pgtools import find_tool
+    from pgshift.db.pgtools import find_tool
 
     tool = find_tool("pg_dump", major)
     with tempfile.TemporaryDirectory() as tmp:

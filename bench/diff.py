@@ -34,10 +34,10 @@ import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
-from pgshift.diff import compare  # noqa: E402
-from pgshift.diffsql import diff_script  # noqa: E402
-from pgshift.introspect import inspect  # noqa: E402
-from pgshift.schema import Schema  # noqa: E402
+from pgshift.schema.compare import compare  # noqa: E402
+from pgshift.schema.introspect import inspect  # noqa: E402
+from pgshift.schema.model import Schema  # noqa: E402
+from pgshift.schema.sql import diff_script  # noqa: E402
 
 
 def _inspect_bench() -> Any:

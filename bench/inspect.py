@@ -5,7 +5,7 @@
 Builds a generated schema (tables of 5-8 columns of mixed types, a primary key,
 1-2 indexes, some foreign keys, views and functions) in a scratch database, then
 times, in the same run and taking turns: the model build in-process
-(``pgshift.introspect.inspect``), the whole ``pgshift dump`` command, and
+(``pgshift.schema.introspect.inspect``), the whole ``pgshift dump`` command, and
 ``pg_dump --schema-only``. Prints medians and ratios to pg_dump.
 """
 
@@ -29,7 +29,7 @@ import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
-from pgshift.introspect import inspect  # noqa: E402
+from pgshift.schema.introspect import inspect  # noqa: E402
 
 TYPES = ("integer", "bigint", "text", "varchar(80)", "numeric(12,2)", "timestamptz", "boolean",
          "jsonb", "uuid", "date")  # fmt: skip

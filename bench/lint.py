@@ -18,7 +18,7 @@ Ratios are to the bare parse. Nothing here asserts a time.
 With --sizes: a file of INSERT statements of about 125 bytes each (400,000 in 50 MB)
 for each size; for each, ``pgshift lint FILE --no-cache`` (wall and CPU seconds, MB/s
 of CPU time, which other work on the machine disturbs less, and peak RSS), then, in a
-process of their own, its two halves: the split (``pgshift.statements.split``) and the
+process of their own, its two halves: the split (``pgshift.migrations.statements.split``) and the
 lint engine on the split statements (CPU seconds, MB/s); then the command again with
 the lint cache, first filling it, then warm. Linear time shows as MB/s that stays the
 same from size to size.
@@ -126,9 +126,9 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
 
 def halves(path: Path) -> None:
     """Print the split's and the lint engine's CPU seconds for ``path`` as JSON (--halves)."""
-    from pgshift.discovery import sql_file
     from pgshift.lint.engine import LintOptions, lint_migration
-    from pgshift.statements import split
+    from pgshift.migrations.discovery import sql_file
+    from pgshift.migrations.statements import split
 
     migration = sql_file(path)
     assert migration.up is not None

@@ -32,7 +32,7 @@ def server_url() -> Iterator[str]:
     if url:
         yield url
         return
-    from pgshift.embedded import EmbeddedServer
+    from pgshift.db.embedded import EmbeddedServer
     from pgshift.testing import TEST_SERVER_SETTINGS
 
     # in memory where there is room, as the pytest plugin's test server: databases are

@@ -9,7 +9,7 @@ import click
 
 from pgshift.cli import cli
 from pgshift.config import KNOWN_KEYS
-from pgshift.sections import KNOWN_DIRECTIVES
+from pgshift.migrations.sections import KNOWN_DIRECTIVES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -28,11 +28,7 @@ if TYPE_CHECKING:
         resolve_url,
         status,
     )
-    from pgshift.backfills import Progress, backfill
     from pgshift.config import Settings, load_settings
-    from pgshift.diff import Difference, compare
-    from pgshift.discovery import Migration, discover
-    from pgshift.drift import DriftResult, drift
     from pgshift.errors import (
         ConfigError,
         ConnectError,
@@ -52,11 +48,15 @@ if TYPE_CHECKING:
     )
     from pgshift.events import Event, RunResult
     from pgshift.lint.model import Finding, Severity
-    from pgshift.plan import Entry, Status
-    from pgshift.scaffold import init, new
-    from pgshift.schema import Schema
-    from pgshift.verify import VerifyResult, verify
+    from pgshift.migrations.discovery import Migration, discover
+    from pgshift.migrations.plan import Entry, Status
+    from pgshift.migrations.scaffold import init, new
+    from pgshift.online.backfills import Progress, backfill
+    from pgshift.schema.compare import Difference, compare
+    from pgshift.schema.model import Schema
     from pgshift.version import __version__
+    from pgshift.workflows.drift import DriftResult, drift
+    from pgshift.workflows.verify import VerifyResult, verify
 
 # Imported on first use, so that commands needing no server (lint, --help) never
 # load the database driver.
@@ -66,19 +66,19 @@ _EXPORTS = {
     "DiscoveryError": "pgshift.errors",
     "DownResult": "pgshift.api",
     "EmbeddedError": "pgshift.errors",
-    "Entry": "pgshift.plan",
+    "Entry": "pgshift.migrations.plan",
     "Event": "pgshift.events",
     "HistoryError": "pgshift.errors",
     "LockTimeout": "pgshift.errors",
     "MigrateResult": "pgshift.api",
     "LintResult": "pgshift.api",
     "lint": "pgshift.api",
-    "backfill": "pgshift.backfills",
-    "Progress": "pgshift.backfills",
+    "backfill": "pgshift.online.backfills",
+    "Progress": "pgshift.online.backfills",
     "LintRefused": "pgshift.errors",
     "Finding": "pgshift.lint.model",
     "Severity": "pgshift.lint.model",
-    "Migration": "pgshift.discovery",
+    "Migration": "pgshift.migrations.discovery",
     "MigrationError": "pgshift.errors",
     "NotReversible": "pgshift.errors",
     "PermissionDenied": "pgshift.errors",
@@ -87,32 +87,32 @@ _EXPORTS = {
     "ReadOnly": "pgshift.errors",
     "RepairResult": "pgshift.api",
     "RunResult": "pgshift.events",
-    "Schema": "pgshift.schema",
+    "Schema": "pgshift.schema.model",
     "SchemaResult": "pgshift.api",
     "ServerError": "pgshift.errors",
     "Settings": "pgshift.config",
     "SqlError": "pgshift.errors",
-    "Status": "pgshift.plan",
+    "Status": "pgshift.migrations.plan",
     "StatusResult": "pgshift.api",
     "__version__": "pgshift.version",
     "baseline": "pgshift.api",
-    "discover": "pgshift.discovery",
+    "discover": "pgshift.migrations.discovery",
     "down": "pgshift.api",
     "ensure": "pgshift.api",
-    "init": "pgshift.scaffold",
+    "init": "pgshift.migrations.scaffold",
     "inspect_schema": "pgshift.api",
     "load_settings": "pgshift.config",
     "migrate": "pgshift.api",
-    "new": "pgshift.scaffold",
+    "new": "pgshift.migrations.scaffold",
     "repair": "pgshift.api",
     "resolve_url": "pgshift.api",
     "status": "pgshift.api",
-    "Difference": "pgshift.diff",
-    "compare": "pgshift.diff",
-    "DriftResult": "pgshift.drift",
-    "drift": "pgshift.drift",
-    "VerifyResult": "pgshift.verify",
-    "verify": "pgshift.verify",
+    "Difference": "pgshift.schema.compare",
+    "compare": "pgshift.schema.compare",
+    "DriftResult": "pgshift.workflows.drift",
+    "drift": "pgshift.workflows.drift",
+    "VerifyResult": "pgshift.workflows.verify",
+    "verify": "pgshift.workflows.verify",
 }
 
 

@@ -25,7 +25,7 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h":
 DEFAULT_LOCK_TIMEOUT = 5.0
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
-# the directory layouts pgshift reads (pgshift.layouts has a reader for each but auto)
+# the directory layouts pgshift reads (pgshift.migrations.layouts has a reader for each but auto)
 LAYOUTS = (
     "auto",
     "pgshift",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pgshift.discovery import Migration
+if TYPE_CHECKING:
+    from pgshift.migrations.migration import Migration
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +30,12 @@ class RunResult:
     seconds: float
     statements: int
     resumed_at: int = 0
+
+
+EventHandler = Callable[[Event], None]
+
+
+def emit(on_event: EventHandler | None, event: Event) -> None:
+    """Hand ``event`` to the caller's handler, if there is one."""
+    if on_event is not None:
+        on_event(event)

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pgshift.lint.tree import Node, alter_commands, relation, strings, unwrap
+from pgshift.migrations.tree import Node, alter_commands, relation, strings, unwrap
 
 if TYPE_CHECKING:
-    from pgshift.statements import Statement
+    from pgshift.migrations.statements import Statement
 
 # Statement types that change data rather than the schema.
 DML = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt"})

@@ -24,11 +24,11 @@ from pgshift.lint.model import (
     Rule,
     Severity,
 )
-from pgshift.sections import Section
+from pgshift.migrations.sections import Section
 
 if TYPE_CHECKING:
-    from pgshift.discovery import Migration
-    from pgshift.statements import Statement
+    from pgshift.migrations.discovery import Migration
+    from pgshift.migrations.statements import Statement
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def lint_section(
     instead of its findings on that statement; what ``pgshift migrate`` would refuse
     is a :data:`MIGRATE_REFUSES` error (see :mod:`pgshift.lint.refusals`)."""
     from pgshift.lint.refusals import refusal_finding, refusals
-    from pgshift.statements import split
+    from pgshift.migrations.statements import split
 
     options = options or LintOptions()
     if statements is None:

@@ -12,7 +12,7 @@ from pgshift.lint.model import Finding, Severity
 
 if TYPE_CHECKING:
     from pgshift.config import Settings
-    from pgshift.discovery import Migration
+    from pgshift.migrations.discovery import Migration
 
 
 def options_from(
@@ -44,7 +44,7 @@ def collect(
     ``layout``), a file as the migration it is in its directory (so another tool's file
     is linted as that tool runs it), else as a migration of its own (``.py`` files are
     skipped: they cannot be linted)."""
-    from pgshift.discovery import discover, sql_file
+    from pgshift.migrations.discovery import discover, sql_file
 
     found: list[Migration] = []
     for path in paths:
@@ -65,8 +65,8 @@ def collect(
 def _in_directory(path: Path, layout: str, dialect: str) -> Migration | None:
     """The migration ``path`` is part of, read with its directory (or a folder layout's
     parent directory); None when that directory does not read as migrations."""
-    from pgshift.discovery import discover
     from pgshift.errors import DiscoveryError
+    from pgshift.migrations.discovery import discover
 
     target = path.resolve()
     for folder in (target.parent, target.parent.parent):

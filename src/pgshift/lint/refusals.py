@@ -1,7 +1,7 @@
 """What ``pgshift migrate`` refuses before running anything, as lint findings.
 
 Migrate splits each pending file and hands the statements to
-:func:`pgshift.statements.check_runnable`, which raises on the first one it
+:func:`pgshift.migrations.statements.check_runnable`, which raises on the first one it
 refuses (transaction control, a statement that cannot run in a transaction block
 in a transactional migration, ...). Lint calls that same function, never a copy of
 its logic, so the two cannot disagree: a file gets a :data:`MIGRATE_REFUSES`
@@ -19,10 +19,10 @@ from pgshift.errors import PgshiftError
 from pgshift.lint.model import MIGRATE_REFUSES, Finding, Severity
 
 if TYPE_CHECKING:
-    from pgshift.discovery import Migration
     from pgshift.lint.context import Stmt
-    from pgshift.sections import Section
-    from pgshift.statements import Statement
+    from pgshift.migrations.discovery import Migration
+    from pgshift.migrations.sections import Section
+    from pgshift.migrations.statements import Statement
 
 # After the first refusal (migrate's own, found over the whole file), later ones are
 # looked for this many statements at a time, so that a file refused at every statement
@@ -42,11 +42,11 @@ def check_runnable(
 ) -> None:
     """Migrate's check of a file, called as the runner calls it.
 
-    The one place lint calls :func:`pgshift.statements.check_runnable`: when it learns
+    The one place lint calls :func:`pgshift.migrations.statements.check_runnable`: when it learns
     of more facts (the server's version, the migration's layout), pass them here."""
-    from pgshift.layouts._common import no_transaction_hint
-    from pgshift.statements import NO_TRANSACTION_HINT
-    from pgshift.statements import check_runnable as check
+    from pgshift.migrations.layouts._common import no_transaction_hint
+    from pgshift.migrations.statements import NO_TRANSACTION_HINT
+    from pgshift.migrations.statements import check_runnable as check
 
     hint = NO_TRANSACTION_HINT if migration is None else no_transaction_hint(migration)
     check(statements, transactional, section, no_transaction_hint=hint)

@@ -42,7 +42,12 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import added_columns, added_constraints, altered_table, column_constraints
+from pgshift.migrations.tree import (
+    added_columns,
+    added_constraints,
+    altered_table,
+    column_constraints,
+)
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import added_columns, altered_table, column_constraints, type_name
+from pgshift.migrations.tree import added_columns, altered_table, column_constraints, type_name
 
 
 def _why(column: dict[str, object]) -> str | None:

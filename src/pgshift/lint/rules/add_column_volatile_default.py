@@ -49,7 +49,7 @@ from typing import Any
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import added_columns, altered_table, column_constraints, function_names
+from pgshift.migrations.tree import added_columns, altered_table, column_constraints, function_names
 
 # Built-in functions that are stable or immutable: a default calling only these is
 # stored in the catalog. Any other function (user-defined ones included) is taken

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import added_constraints, altered_table
+from pgshift.migrations.tree import added_constraints, altered_table
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import (
+from pgshift.migrations.tree import (
     added_columns,
     added_constraints,
     altered_table,

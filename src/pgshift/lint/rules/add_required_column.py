@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import added_columns, altered_table, column_constraints
+from pgshift.migrations.tree import added_columns, altered_table, column_constraints
 
 _FILLED = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}
 

@@ -61,7 +61,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import added_constraints, altered_table, commands_of, relation
+from pgshift.migrations.tree import added_constraints, altered_table, commands_of, relation
 
 
 def _altered(stmt: Stmt) -> tuple[str, ...]:

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.rules.narrowing_type_change import narrowing
-from pgshift.lint.tree import Node, altered_table, commands_of, type_mods, type_name
+from pgshift.migrations.tree import Node, altered_table, commands_of, type_mods, type_name
 
 # Targets the old type usually converts to without rewriting (from varchar, from
 # timestamp with a UTC session); only their unlimited forms.

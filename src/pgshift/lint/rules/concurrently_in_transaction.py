@@ -40,7 +40,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import alter_commands
+from pgshift.migrations.tree import alter_commands
 
 _ALWAYS = {
     "VacuumStmt": "VACUUM",

@@ -58,7 +58,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, Test, strong_locks
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import relation, walk
+from pgshift.migrations.tree import relation, walk
 
 _WRITES = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
 

@@ -49,7 +49,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import strings
+from pgshift.migrations.tree import strings
 
 _LATER = "ALTER DOMAIN {name} VALIDATE CONSTRAINT ... in a migration of its own"
 

@@ -53,7 +53,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare, created_index
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import strings
+from pgshift.migrations.tree import strings
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

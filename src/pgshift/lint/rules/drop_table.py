@@ -42,7 +42,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import strings
+from pgshift.migrations.tree import strings
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -55,7 +55,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import find, strings
+from pgshift.migrations.tree import find, strings
 
 
 def _texts(stmt: Stmt) -> set[str]:

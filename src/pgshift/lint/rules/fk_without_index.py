@@ -45,7 +45,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import (
+from pgshift.migrations.tree import (
     Node,
     added_columns,
     added_constraints,

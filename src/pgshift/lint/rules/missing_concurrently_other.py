@@ -68,7 +68,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare, created_index
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import altered_table, commands_of, relation
+from pgshift.migrations.tree import altered_table, commands_of, relation
 
 _REINDEX = {
     "REINDEX_OBJECT_TABLE": "TABLE",

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import DML, Context, Stmt, strong_locks
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import commands_of, relation
+from pgshift.migrations.tree import commands_of, relation
 
 
 def _long(stmt: Stmt, ctx: Context) -> bool:

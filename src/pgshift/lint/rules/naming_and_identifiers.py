@@ -43,7 +43,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import defined_columns, find
+from pgshift.migrations.tree import defined_columns, find
 
 _LIMIT = 63
 

@@ -53,7 +53,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import altered_table, commands_of, type_mods, type_name
+from pgshift.migrations.tree import altered_table, commands_of, type_mods, type_name
 
 _LIMITED = {"varchar", "bpchar", "char", "character", "numeric", "decimal", "bit", "varbit"}
 _SMALL = {"int2", "smallint", "int4", "int", "integer", "float4", "real"}

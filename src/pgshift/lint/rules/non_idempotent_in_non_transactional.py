@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import added_columns, alter_commands
+from pgshift.migrations.tree import added_columns, alter_commands
 
 _CREATES = {
     "CreateStmt": "if_not_exists",

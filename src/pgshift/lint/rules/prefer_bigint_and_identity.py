@@ -42,7 +42,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import column_constraints, defined_columns, type_name
+from pgshift.migrations.tree import column_constraints, defined_columns, type_name
 
 _SERIAL = {"serial", "serial4", "smallserial", "serial2", "bigserial", "serial8"}
 _SMALL = {"int4", "int", "integer", "int2", "smallint"}

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import defined_columns, type_name
+from pgshift.migrations.tree import defined_columns, type_name
 
 _BETTER = {
     "timestamp": ("timestamptz", "a time without a zone cannot be compared across zones"),

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt, bare
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import relation
+from pgshift.migrations.tree import relation
 
 
 def _view(stmt: Stmt) -> tuple[str, ...]:

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import Node, alter_commands, altered_table, relation
+from pgshift.migrations.tree import Node, alter_commands, altered_table, relation
 
 _ALTERS = {
     "AT_SetLogged": "SET LOGGED",

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import relation
+from pgshift.migrations.tree import relation
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -51,7 +51,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.lint.tree import relation
+from pgshift.migrations.tree import relation
 
 
 def _always_true(where: object) -> bool:

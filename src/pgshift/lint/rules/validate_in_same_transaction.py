@@ -43,7 +43,7 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.tree import altered_table, commands_of
+from pgshift.migrations.tree import altered_table, commands_of
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

@@ -1,0 +1,4 @@
+"""Files to plan to run: discovery (with one reader per other tool's layout in
+``layouts``), sections and statements, the plan, the runner, the history table,
+the migration lock and Python migrations; ``session`` ties them to one command.
+"""

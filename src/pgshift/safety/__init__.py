@@ -1,0 +1,3 @@
+"""Nothing lost: backups taken before destructive statements, the data-loss gate,
+restore, and seed data.
+"""

@@ -1,0 +1,189 @@
+"""Compare two schema models object by object.
+
+``compare(expected, actual)`` walks both :class:`~pgshift.schema.model.Schema` values
+and returns each object that one has and the other lacks, or that both have in
+a different shape, down to columns, constraints, indexes, triggers, policies and
+grants. ``drift`` compares the schema the migrations build with the live one;
+``verify`` compares the schema before and after a down, and two up passes.
+
+What a migration does not decide is left out: the owner of every object (the
+role that ran it; ``owners=True`` compares them) and the ``public`` schema's own
+owner, grants and comment (set when the database was created).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, Literal
+
+from pgshift.schema.model import Extension, Grant, Schema
+
+Change = Literal["missing", "extra", "changed"]
+
+# Fields that only restate the ``definition`` beside them, or are derived from it:
+# a difference there shows once, as the definition.
+_DERIVED = {
+    "Index": {
+        "method",
+        "keys",
+        "include",
+        "unique",
+        "primary",
+        "nulls_not_distinct",
+        "predicate",
+    },
+    "Constraint": {
+        "columns",
+        "references",
+        "referenced_columns",
+        "on_update",
+        "on_delete",
+        "match",
+        "deferrable",
+        "deferred",
+        "nulls_not_distinct",
+        "valid",
+    },
+    "Table": {"depends_on"},  # read from the view's definition
+}
+
+# What each tuple field holds, for the report ("column", "index", ...).
+_KINDS = {
+    "schemas": "schema",
+    "tables": "table",
+    "sequences": "sequence",
+    "enums": "enum",
+    "domains": "domain",
+    "composites": "type",
+    "functions": "function",
+    "extensions": "extension",
+    "columns": "column",
+    "constraints": "constraint",
+    "indexes": "index",
+    "triggers": "trigger",
+    "policies": "policy",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One object that differs: ``missing`` (expected, not there), ``extra`` (there,
+    not expected) or ``changed`` (both, with ``detail`` saying how)."""
+
+    kind: str  # "table", "column", "index", "grant", ...
+    name: str  # qualified: "public.users", "public.users.email", "public.f(integer)"
+    change: Change
+    detail: str = ""
+    expected: Any = None
+    actual: Any = None
+
+    def describe(self, expected: str = "expected", actual: str = "found") -> str:
+        """One line: ``column public.users.bio: missing`` and the like, in the caller's
+        words for the two sides (a migration's "before"/"after", "migrations"/"database")."""
+        if self.change == "missing":
+            text = f"in {expected}, not in {actual}"
+        elif self.change == "extra":
+            text = f"in {actual}, not in {expected}"
+        else:
+            text = self.detail
+        return f"{self.kind} {self.name}: {text}"
+
+
+def compare(expected: Schema, actual: Schema, *, owners: bool = False) -> tuple[Difference, ...]:
+    """Every difference between two models, ordered by kind of object and name."""
+    found: list[Difference] = []
+    for field in fields(Schema):
+        kind = _KINDS[field.name]
+        found.extend(
+            _collection(
+                kind,
+                "",
+                getattr(expected, field.name),
+                getattr(actual, field.name),
+                owners,
+            )
+        )
+    return tuple(found)
+
+
+def _key(item: Any) -> str:
+    if isinstance(item, Extension):  # one per database, wherever its objects live
+        return item.name
+    if hasattr(item, "signature"):
+        return str(item.signature)
+    if hasattr(item, "schema") and hasattr(item, "name") and isinstance(item.schema, str):
+        return f"{item.schema}.{item.name}"
+    return str(item.name)
+
+
+def _collection(
+    kind: str, prefix: str, expected: Sequence[Any], actual: Sequence[Any], owners: bool
+) -> Iterable[Difference]:
+    left = {_key(item): item for item in expected}
+    right = {_key(item): item for item in actual}
+    for key in sorted(left.keys() | right.keys()):
+        name = f"{prefix}{key}"
+        if key not in right:
+            yield Difference(kind, name, "missing", expected=left[key])
+        elif key not in left:
+            yield Difference(kind, name, "extra", actual=right[key])
+        elif left[key] != right[key]:
+            yield from _object(kind, name, left[key], right[key], owners)
+
+
+def _object(kind: str, name: str, expected: Any, actual: Any, owners: bool) -> Iterable[Difference]:
+    """The differences inside one object both sides have: its own fields first (one
+    ``changed`` line), then what it holds (columns, indexes, grants, ...)."""
+    type_name = type(expected).__name__
+    skip = set(_DERIVED.get(type_name, ()))
+    if not owners:
+        skip.add("owner")
+    public_schema = type_name == "Namespace" and name == "public"
+    if public_schema:
+        skip |= {"owner", "grants", "comment"}
+    changes: list[str] = []
+    inner: list[Difference] = []
+    for field in fields(expected):
+        if field.name in skip:
+            continue
+        left, right = getattr(expected, field.name), getattr(actual, field.name)
+        if left == right:
+            continue
+        if field.name == "grants":
+            inner.extend(_grants(name, left, right))
+        elif field.name in _KINDS and _holds_objects(left, right):
+            inner.extend(_collection(_KINDS[field.name], f"{name}.", left, right, owners))
+        else:
+            changes.append(f"{field.name.replace('_', ' ')}: {_show(left)} -> {_show(right)}")
+    if changes:
+        yield Difference(kind, name, "changed", "; ".join(changes), expected, actual)
+    yield from inner
+
+
+def _holds_objects(*values: Sequence[Any]) -> bool:
+    return all(is_dataclass(item) for value in values for item in value)
+
+
+def _grants(name: str, expected: Sequence[Grant], actual: Sequence[Grant]) -> Iterable[Difference]:
+    left, right = set(expected), set(actual)
+    for grant in sorted(left | right, key=lambda g: (g.grantee, g.privilege, g.grantable)):
+        if grant in left and grant in right:
+            continue
+        option = " WITH GRANT OPTION" if grant.grantable else ""
+        label = f"{grant.privilege} on {name} to {grant.grantee}{option}"
+        if grant in left:
+            yield Difference("grant", label, "missing", expected=grant)
+        else:
+            yield Difference("grant", label, "extra", actual=grant)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:117] + "..."

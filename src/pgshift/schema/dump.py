@@ -1,0 +1,399 @@
+"""Model to SQL: the schema as a script that builds it in an empty database.
+
+Deterministic (objects sorted by name within each step) and in dependency order:
+extensions, schemas, types, sequences, functions (bodies checked at call time),
+tables, partitions, sequence ownership, keys, foreign keys, indexes, functions
+that need the tables, views (each after those it reads), triggers, row security
+and policies, grants, comments. Owners are left out, as with ``pg_dump --no-owner``:
+the script builds the schema for whoever runs it. Definitions come from the server's
+own deparsers (``pg_get_constraintdef``, ``pg_get_indexdef``, ...) kept in the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from psycopg import sql
+
+from pgshift.schema.model import (
+    Column,
+    CompositeType,
+    Domain,
+    EnumType,
+    Function,
+    Grant,
+    Policy,
+    Schema,
+    Table,
+)
+
+
+def ident(*names: str) -> str:
+    """``schema.name`` (or any dotted name) as SQL, each part quoted where it must be."""
+    return ".".join(_quote(n) for n in names)
+
+
+def quote(name: str) -> str:
+    """An identifier quoted as PostgreSQL would need it (no connection required)."""
+    return _quote(name)
+
+
+def policy_sql(policy: Policy, table: str) -> str:
+    """``CREATE POLICY`` of ``policy`` on ``table`` (already quoted), no semicolon."""
+    roles = ", ".join(r if r == "public" else _quote(r) for r in policy.roles)
+    line = (
+        f"CREATE POLICY {_quote(policy.name)} ON {table} AS "
+        f"{'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'} FOR {policy.command} TO {roles}"
+    )
+    if policy.using:
+        line += f" USING ({policy.using})"
+    if policy.check:
+        line += f" WITH CHECK ({policy.check})"
+    return line
+
+
+def _quote(name: str) -> str:
+    plain = name.isidentifier() and name == name.lower() and name.isascii()
+    return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
+
+
+_RESERVED = frozenset(
+    [
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "column",
+        "constraint",
+        "create",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "from",
+        "grant",
+        "group",
+        "having",
+        "in",
+        "initially",
+        "intersect",
+        "into",
+        "lateral",
+        "leading",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "not",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "select",
+        "session_user",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
+)
+
+
+def literal(text: str) -> str:
+    """A string as an SQL literal."""
+    return sql.Literal(text).as_string(None)
+
+
+def column_sql(column: Column) -> str:
+    """A column as in CREATE TABLE or ADD COLUMN: name, type, collation, identity or
+    generation, default, NOT NULL."""
+    parts = [_quote(column.name), column.type]
+    if column.collation:
+        parts.append(f"COLLATE {_quote(column.collation)}")
+    if column.identity:
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+    if column.generated:
+        kind = "VIRTUAL" if column.virtual else "STORED"
+        parts.append(f"GENERATED ALWAYS AS {column.generated} {kind}")
+    elif column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE with its columns (a partition: PARTITION OF its parent)."""
+    name = ident(table.schema, table.name)
+    if table.partition_of:
+        return f"CREATE TABLE {name} PARTITION OF {table.partition_of} {table.partition_bound};"
+    columns = ",\n".join(f"    {column_sql(c)}" for c in table.columns)
+    unlogged = "UNLOGGED " if table.unlogged else ""
+    tail = f" PARTITION BY {table.partition_key}" if table.partition_key else ""
+    return f"CREATE {unlogged}TABLE {name} (\n{columns}\n){tail};"
+
+
+def render(schema: Schema) -> str:
+    """The SQL script that builds ``schema`` in an empty database."""
+    out: list[str] = [
+        "-- Written by pgshift dump.",
+        "SET check_function_bodies = false;",
+    ]
+    for ext in schema.extensions:
+        out.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(ext.name)} WITH SCHEMA "
+                   f"{_quote(ext.schema)};")  # fmt: skip
+    out.extend(f"CREATE SCHEMA IF NOT EXISTS {_quote(s)};" for s in schema.schema_names)
+    for namespace in schema.schemas:
+        target = f"SCHEMA {_quote(namespace.name)}"
+        if namespace.name == "public":
+            if namespace.grants in _PUBLIC_SCHEMA_DEFAULTS:
+                continue  # as every new database has it (PostgreSQL 15+ or before)
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+        out.extend(grant_sql(g, target) for g in namespace.grants)
+    for enum in schema.enums:
+        labels = ", ".join(literal(label) for label in enum.labels)
+        out.append(f"CREATE TYPE {ident(enum.schema, enum.name)} AS ENUM ({labels});")
+    for composite in schema.composites:
+        attrs = ", ".join(f"{_quote(a)} {t}" for a, t in composite.attributes)
+        out.append(f"CREATE TYPE {ident(composite.schema, composite.name)} AS ({attrs});")
+    out.extend(domain_sql(domain) + ";" for domain in schema.domains)
+    owned = set()
+    for seq in schema.sequences:
+        if seq.owned_by:
+            owned.add((seq.schema, seq.name))
+            table_name = seq.owned_by.rsplit(".", 1)[0]
+            table = schema.table(table_name)
+            column = seq.owned_by.rsplit(".", 1)[1]
+            if table and any(c.name == column and c.identity for c in table.columns):
+                continue  # an identity column makes its own sequence
+        out.append(
+            f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
+            f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
+            f"START {seq.start}{' CYCLE' if seq.cycle else ''};"
+        )
+    relations = {t.qualified for t in schema.tables} | {t.name for t in schema.tables}
+    late = {f.signature for f in schema.functions if needs_tables(f, relations)}
+    out.extend(
+        f.definition.strip() + ";"
+        for f in schema.functions
+        if f.definition and f.signature not in late
+    )
+    tables = [t for t in schema.tables if t.kind in ("table", "partitioned table")]
+    # partition parents before their partitions
+    tables.sort(key=lambda t: (t.partition_of is not None, t.schema, t.name))
+    out.extend(create_table_sql(t) for t in tables)
+    for seq in schema.sequences:
+        if seq.owned_by and not is_identity(schema, seq.owned_by):
+            table_name, column = seq.owned_by.rsplit(".", 1)
+            schema_name, bare = table_name.split(".", 1)
+            out.append(
+                f"ALTER SEQUENCE {ident(seq.schema, seq.name)} OWNED BY "
+                f"{ident(schema_name, bare, column)};"
+            )
+    for kinds in (("primary key", "unique", "check", "exclusion"), ("foreign key",)):
+        for table in tables:
+            if table.partition_of:
+                continue  # partitions inherit their parent's constraints
+            for c in table.constraints:
+                if c.kind in kinds:
+                    valid = "" if c.valid else " NOT VALID"
+                    out.append(
+                        f"ALTER TABLE {ident(table.schema, table.name)} ADD CONSTRAINT "
+                        f"{_quote(c.name)} {c.definition}"
+                        + ("" if c.definition.endswith("NOT VALID") else valid)
+                        + ";"
+                    )
+    for table in tables:
+        if table.partition_of:
+            continue
+        for index in table.indexes:
+            if index.constraint is None:
+                # ON ONLY (how the catalog prints a partitioned table's index) would leave
+                # the partitions without it and the index INVALID
+                out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
+    out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
+    for view in views_in_order(schema.tables):
+        kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
+        body = (view.definition or "").strip().rstrip(";")
+        out.append(f"CREATE {kind} {ident(view.schema, view.name)} AS\n{body};")
+        for index in view.indexes:
+            out.append(index.definition + ";")
+    for table in schema.tables:
+        out.extend(t.definition + ";" for t in table.triggers)
+        name = ident(table.schema, table.name)
+        if table.row_security:
+            out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;")
+        if table.force_row_security:
+            out.append(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY;")
+        out.extend(policy_sql(p, name) + ";" for p in table.policies)
+    for table in schema.tables:
+        out.extend(grant_sql(g, f"TABLE {ident(table.schema, table.name)}") for g in table.grants)
+    for seq in schema.sequences:
+        out.extend(grant_sql(g, f"SEQUENCE {ident(seq.schema, seq.name)}") for g in seq.grants)
+    for function in schema.functions:
+        if function.kind not in ("function", "procedure"):
+            continue
+        target = f"{function.kind.upper()} {function_target(function)}"
+        if function.grants != _DEFAULT_EXECUTE:
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+            out.extend(grant_sql(g, target) for g in function.grants)
+    types: list[EnumType | Domain | CompositeType] = [
+        *schema.enums,
+        *schema.domains,
+        *schema.composites,
+    ]
+    for udt in types:
+        if udt.grants != _DEFAULT_USAGE:
+            target = f"TYPE {ident(udt.schema, udt.name)}"
+            out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
+            out.extend(grant_sql(g, target) for g in udt.grants)
+    out.extend(_comments(schema))
+    return "\n\n".join(out) + "\n"
+
+
+_DEFAULT_EXECUTE = (Grant("PUBLIC", "EXECUTE"),)
+_DEFAULT_USAGE = (Grant("PUBLIC", "USAGE"),)
+# What PUBLIC holds on the public schema of a new database: since 15, before 15.
+_PUBLIC_SCHEMA_DEFAULTS = (
+    (Grant("PUBLIC", "USAGE"),),
+    (Grant("PUBLIC", "CREATE"), Grant("PUBLIC", "USAGE")),
+)
+
+
+def function_target(function: Function) -> str:
+    """``schema.name(arguments)``, as GRANT, COMMENT and DROP name a function."""
+    return f"{ident(function.schema, function.name)}({function.arguments})"
+
+
+def needs_tables(function: Function, relations: set[str]) -> bool:
+    """Whether a function can only be created once the tables exist: it takes or
+    returns a table's row type, or its SQL body is parsed at creation (BEGIN ATOMIC)."""
+    if "BEGIN ATOMIC" in function.definition:
+        return True
+    words = re.findall(r"[\w.\"]+", f"{function.arguments} {function.returns or ''}")
+    return any(w.replace('"', "") in relations for w in words)
+
+
+def views_in_order(tables: Iterable[Table]) -> list[Table]:
+    """The views and materialized views among ``tables``, each after the views it reads
+    (then by name)."""
+    views = {t.qualified: t for t in tables if t.kind in ("view", "materialized view")}
+    done: dict[str, Table] = {}
+
+    def visit(view: Table, seen: frozenset[str]) -> None:
+        if view.qualified in done or view.qualified in seen:
+            return
+        for name in view.depends_on:
+            if name in views:
+                visit(views[name], seen | {view.qualified})
+        done[view.qualified] = view
+
+    for name in sorted(views):
+        visit(views[name], frozenset())
+    return list(done.values())
+
+
+def domain_sql(domain: Domain) -> str:
+    """CREATE DOMAIN with its default, NOT NULL and checks."""
+    line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
+    if domain.default is not None:
+        line += f" DEFAULT {domain.default}"
+    if not domain.nullable:
+        line += " NOT NULL"
+    return line + "".join(f" {check}" for check in domain.checks)
+
+
+def grant_sql(grant: Grant, target: str) -> str:
+    """The GRANT of one privilege on ``target`` (``TABLE x``, ``SCHEMA y``, ...)."""
+    grantee = grant.grantee if grant.grantee == "PUBLIC" else _quote(grant.grantee)
+    option = " WITH GRANT OPTION" if grant.grantable else ""
+    return f"GRANT {grant.privilege} ON {target} TO {grantee}{option};"
+
+
+def is_identity(schema: Schema, owned_by: str) -> bool:
+    """Whether the column ``schema.table.column`` is an identity column."""
+    table_name, column = owned_by.rsplit(".", 1)
+    table = schema.table(table_name)
+    return bool(table and any(c.name == column and c.identity for c in table.columns))
+
+
+def comment_sql(target: str, text: str | None) -> list[str]:
+    """COMMENT ON ``target``, or nothing when there is no comment."""
+    return [f"COMMENT ON {target} IS {literal(text)};"] if text else []
+
+
+_STANDARD_PUBLIC_COMMENT = "standard public schema"
+
+
+def _comments(schema: Schema) -> list[str]:
+    out = []
+    for namespace in schema.schemas:
+        if (namespace.name, namespace.comment) != ("public", _STANDARD_PUBLIC_COMMENT):
+            out += comment_sql(f"SCHEMA {_quote(namespace.name)}", namespace.comment)
+    types: list[EnumType | CompositeType] = [*schema.enums, *schema.composites]
+    for udt in types:
+        out += comment_sql(f"TYPE {ident(udt.schema, udt.name)}", udt.comment)
+    for domain in schema.domains:
+        out += comment_sql(f"DOMAIN {ident(domain.schema, domain.name)}", domain.comment)
+    for seq in schema.sequences:
+        out += comment_sql(f"SEQUENCE {ident(seq.schema, seq.name)}", seq.comment)
+    for function in schema.functions:
+        out += comment_sql(f"{function.kind.upper()} {function_target(function)}", function.comment)
+    for table in schema.tables:
+        name = ident(table.schema, table.name)
+        kind = {"view": "VIEW", "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
+        out += comment_sql(f"{kind} {name}", table.comment)
+        for column in table.columns:
+            out += comment_sql(f"COLUMN {name}.{_quote(column.name)}", column.comment)
+        for c in table.constraints:
+            out += comment_sql(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
+        for index in table.indexes:
+            out += comment_sql(f"INDEX {ident(table.schema, index.name)}", index.comment)
+        for trigger in table.triggers:
+            out += comment_sql(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
+        for policy in table.policies:
+            out += comment_sql(f"POLICY {_quote(policy.name)} ON {name}", policy.comment)
+    return out

@@ -1,0 +1,111 @@
+"""The steps of a diff as they are made, and the phases they run in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pgshift.schema.model import (
+    Schema,
+)
+from pgshift.schema.sql.shapes import by_key, named
+
+# The phases, in the order their steps run.
+PHASES = (
+    "drop dependents",  # views, triggers, policies, keys, indexes and defaults being replaced
+    "drop",  # columns, tables, sequences
+    "drop routines",  # functions, once nothing uses them
+    "schemas",
+    "extensions",
+    "create types",  # enums, domains, composite types, sequences
+    "functions",  # functions that need no table
+    "tables",  # renames, new tables, columns
+    "keys",  # primary keys, unique, check and exclusion constraints
+    "foreign keys",
+    "indexes",
+    "late functions",  # functions that take or return a table's rows
+    "views",  # and the indexes of materialized views
+    "triggers",  # and row security and policies
+    "drop types",  # enums, domains, composite types no column uses any more
+    "drop schemas",  # extensions, then schemas, once empty
+    "grants",
+    "comments",
+    "owners",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One statement of the change, and what it does."""
+
+    sql: str
+    kind: str  # "table", "column", "index", ...
+    name: str  # qualified
+    action: str  # "create", "drop", "alter", "rename", "replace", "grant", "revoke", "comment"
+    phase: str
+    destructive: bool = False  # loses data (a table, a column, a schema, enum labels)
+    transactional: bool = True  # False: must run outside a transaction block
+
+
+@dataclass
+class Steps:
+    """The state of one diff: the two models, what is renamed or recreated, the steps."""
+
+    source: Schema
+    target: Schema
+    renames: bool
+    owners: bool
+    steps: list[Step] = field(default_factory=list)
+    # what is dropped and created again (views, functions): never altered in between
+    recreated_views: set[str] = field(default_factory=set)
+    recreated_functions: set[str] = field(default_factory=set)
+    # table renames old -> new, column renames (table, old) -> new
+    table_renames: dict[str, str] = field(default_factory=dict)
+    column_renames: dict[tuple[str, str], str] = field(default_factory=dict)
+    sequence_renames: dict[str, str] = field(default_factory=dict)
+    # tables whose columns change type in place (an enum recreated): their views go too
+    retyped_tables: set[str] = field(default_factory=set)
+    # functions dropped and created again, by name: what uses them goes and comes back
+    dropped_names: set[str] = field(default_factory=set)
+    # objects to drop and create again although they did not change, as (kind, key)
+    forced: set[tuple[str, str]] = field(default_factory=set)
+    # columns whose default goes and comes back (it uses a function dropped and created)
+    reset_defaults: set[tuple[str, str]] = field(default_factory=set)
+    # constraints already dropped / added, by key, so dependents are not done twice
+    dropped_constraints: set[str] = field(default_factory=set)
+    added_constraints: set[str] = field(default_factory=set)
+    dropped_functions: set[str] = field(default_factory=set)  # by signature
+    # the source as renamed: what other tables' foreign keys point at
+    current: Schema | None = None
+    # (kind, name) of objects the steps drop and create again, once the steps are made
+    _remade: set[tuple[str, str]] | None = None
+
+    def add(
+        self,
+        phase: str,
+        sql: str,
+        kind: str,
+        name: str,
+        action: str,
+        *,
+        destructive: bool = False,
+        transactional: bool = True,
+    ) -> None:
+        self.steps.append(
+            Step(sql, kind, name, action, phase, destructive, transactional),
+        )
+
+    def _tables_with_changed_columns(self, source: Schema) -> set[str]:
+        """Tables a view must be recreated over: a column's type changes or goes away."""
+        new = by_key(self.target.tables)
+        changed = set(self.retyped_tables)
+        for table in source.tables:
+            other = new.get(table.qualified)
+            if other is None:
+                changed.add(table.qualified)
+                continue
+            after = named(other.columns)
+            for column in table.columns:
+                twin = after.get(column.name)
+                if twin is None or (twin.type, twin.collation) != (column.type, column.collation):
+                    changed.add(table.qualified)
+        return changed

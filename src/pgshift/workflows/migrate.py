@@ -1,0 +1,290 @@
+"""``migrate`` and ``down``: the migration runner, behind the lint gate and the backups.
+
+The runner (:mod:`pgshift.migrations.runner`) applies what it is given. Here every
+pending file is first parsed, fitted to the server's version and linted (an
+unacknowledged error-level finding refuses the whole run before anything is
+written), and data a statement would destroy is backed up right before its
+migration runs (:mod:`pgshift.safety.guard`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pgshift.config import Settings
+from pgshift.errors import LintRefused
+from pgshift.events import Event, EventHandler, RunResult, emit
+from pgshift.migrations import history
+from pgshift.migrations.discovery import Migration, project_migrations
+from pgshift.migrations.plan import Step, down_plan, make_plan
+from pgshift.migrations.session import Session, open_session, runner_for, status_of
+from pgshift.version import __version__
+
+if TYPE_CHECKING:
+    from pgshift.migrations.runner import Runner
+    from pgshift.migrations.statements import Statement
+    from pgshift.safety.backup import Backup
+    from pgshift.safety.guard import BackupGuard
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateResult:
+    """What a ``migrate`` did (or, for a dry run, would do)."""
+
+    target: str
+    applied: tuple[RunResult, ...] = ()
+    planned: tuple[Migration, ...] = ()
+    script: str | None = None
+    notes: tuple[str, ...] = ()
+    backups: tuple[Backup, ...] = ()  # taken before destructive migrations
+
+
+@dataclass(frozen=True, slots=True)
+class DownResult:
+    """The migrations a ``down`` reverted, newest first."""
+
+    target: str
+    reverted: tuple[RunResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    backups: tuple[Backup, ...] = ()
+
+
+def apply_pending(
+    settings: Settings,
+    *,
+    to: str | None = None,
+    dry_run: bool = False,
+    allow_out_of_order: bool | None = None,
+    lint: bool = True,
+    backup: bool = True,
+    on_event: EventHandler | None = None,
+) -> MigrateResult:
+    """Apply every pending migration (up to version ``to``) exactly once.
+
+    Safe to call from many processes at once. Every pending file is parsed,
+    checked and linted before the first one runs: an unacknowledged error-level
+    finding raises :class:`LintRefused` and nothing runs (``lint=False`` skips
+    the lint). A migration that destroys data has it backed up first
+    (``backup=False`` skips that for files that say ``-- pgshift:no-backup``).
+    With ``dry_run`` nothing is written and ``script`` holds the exact SQL, in order.
+    """
+    migrations = project_migrations(settings).migrations
+    out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
+    # A database without history is not touched before the lint has passed.
+    with open_session(
+        settings, write=not dry_run, on_event=on_event, create_history=not lint
+    ) as session:
+        status = status_of(session, migrations)
+        steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
+        if not steps:
+            return MigrateResult(session.target, notes=tuple(session.notes))
+        runner = runner_for(session, dry_run=dry_run, on_event=on_event)
+        prepared = fit_server(
+            session,
+            [
+                (step, runner.prepare(step.migration) if step.migration.language == "sql" else ())
+                for step in steps
+            ],
+        )
+        if lint:
+            lint_before_running(session, prepared, on_event)
+            if not dry_run and session.installed == 0:
+                history.ensure(session.conn, settings.schema)
+                session.installed = history.FORMAT
+        if dry_run:
+            script = "\n\n".join(runner.render(s.migration, stmts) for s, stmts in prepared)
+            return MigrateResult(
+                session.target,
+                planned=tuple(s.migration for s in steps),
+                script=script,
+                notes=tuple(session.notes),
+            )
+        guard = backup_guard(session, backup, on_event)
+        guard.check([(s.migration, stmts[s.resume_at :]) for s, stmts in prepared])
+        results: list[RunResult] = []
+        try:
+            apply_all(runner, prepared, results, on_event, guard)
+        except BaseException:
+            if results and not runner.conn.broken:
+                with contextlib.suppress(Exception):  # never hide the error that stopped us
+                    runner.flush()  # what did apply stays applied, durably
+            raise
+        return MigrateResult(
+            session.target,
+            applied=tuple(results),
+            planned=tuple(s.migration for s in steps),
+            notes=tuple(session.notes),
+            backups=tuple(guard.taken),
+        )
+
+
+def fit_server(
+    session: Session, prepared: list[tuple[Step, tuple[Statement, ...]]]
+) -> list[tuple[Step, tuple[Statement, ...]]]:
+    """Another tool's files, as that tool would run them on this server's version."""
+    from dataclasses import replace
+
+    from pgshift.migrations.layouts._common import for_server
+
+    major = session.conn.info.server_version // 10000
+    return [
+        (replace(step, migration=for_server(step.migration, statements, major)), statements)
+        for step, statements in prepared
+    ]
+
+
+def backup_guard(session: Session, enabled: bool, on_event: EventHandler | None) -> BackupGuard:
+    """The backups of the data a run would destroy, each noted as it is taken."""
+    from pgshift.safety.guard import BackupGuard
+
+    def note(text: str) -> None:
+        session.notes.append(text)
+        emit(on_event, Event("note", text))
+
+    return BackupGuard(
+        session.settings,
+        session.url,
+        session.conn,
+        enabled=enabled,
+        note=note,
+        pgshift_version=__version__,
+    )
+
+
+def lint_before_running(
+    session: Session,
+    prepared: list[tuple[Step, tuple[Statement, ...]]],
+    on_event: EventHandler | None,
+) -> None:
+    """Refuse to start when a pending file has an unacknowledged error-level finding."""
+    from pgshift.lint.engine import lint_migration
+    from pgshift.lint.files import options_from
+    from pgshift.lint.model import Severity
+
+    options = options_from(session.settings, pg_version=session.conn.info.server_version // 10000)
+    findings = [
+        finding
+        for step, statements in prepared
+        if statements
+        for finding in lint_migration(step.migration, options, statements)
+    ]
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        from pgshift.safety.gate import waive_harmless
+
+        errors, waived = waive_harmless(
+            session.conn, [(step.migration, statements) for step, statements in prepared], errors
+        )
+        for note in waived:
+            session.notes.append(note)
+            emit(on_event, Event("note", note))
+        findings = [f for f in findings if f.severity != Severity.ERROR or f in errors]
+    if errors:
+        shown = "\n".join(
+            f"    {f.path}:{f.line}: [{f.rule}] {f.message}\n      safe: {f.safe}"
+            for f in errors[:5]
+        )
+        more = f"\n    ... and {len(errors) - 5} more" if len(errors) > 5 else ""
+        first = errors[0]
+        raise LintRefused(
+            f"{first.path}:{first.line}: migrate refused to start: "
+            f"{len(errors)} error-level lint finding{'s' if len(errors) > 1 else ''} "
+            f"in the pending migrations; nothing was run.\n{shown}{more}",
+            f"Write the statement the safe way, or, when it is meant, acknowledge it with "
+            f"'-- pgshift:allow {first.rule}' on the line above the statement (or at the top "
+            f"of the file for the whole file). 'pgshift lint' shows every finding.",
+            tuple(errors),
+        )
+    if findings:
+        files = len({f.path for f in findings})
+        emit(
+            on_event,
+            Event(
+                "note",
+                f"lint: {len(findings)} warning{'s' if len(findings) > 1 else ''} or "
+                f"notice{'s' if len(findings) > 1 else ''} in {files} pending "
+                f"migration{'s' if files > 1 else ''}; 'pgshift lint' shows them",
+            ),
+        )
+
+
+def apply_all(
+    runner: Runner,
+    prepared: list[tuple[Step, tuple[Statement, ...]]],
+    results: list[RunResult],
+    on_event: EventHandler | None,
+    guard: BackupGuard,
+) -> None:
+    """Apply the prepared steps in order; only the last commit waits for the disk."""
+    total = len(prepared)
+    runner.on_event = on_event  # the progress of long files
+    for index, (step, statements) in enumerate(prepared, start=1):
+        migration = step.migration
+        if step.resume_at:
+            emit(
+                on_event,
+                Event(
+                    "resume",
+                    f"resuming {migration.name} after statement {step.resume_at}",
+                    migration,
+                    index,
+                    total,
+                ),
+            )
+        guard.before(migration, statements[step.resume_at :])
+        if migration.note:
+            emit(on_event, Event("note", migration.note))
+        emit(on_event, Event("start", migration.name, migration, index, total))
+        result = runner.apply(migration, statements, step.resume_at, durable=index == total)
+        results.append(result)
+        emit(on_event, Event("done", migration.name, migration, index, total, result.seconds))
+
+
+def revert(
+    settings: Settings,
+    *,
+    to: str | None = None,
+    steps: int | None = None,
+    backup: bool = True,
+    on_event: EventHandler | None = None,
+) -> DownResult:
+    """Revert applied migrations, newest first: to version ``to`` (exclusive) or ``steps``
+    of them (default 1). Refuses, before running anything, if one has no down part.
+    Data a down part destroys is backed up first, as for :func:`migrate`."""
+    migrations = project_migrations(settings).migrations
+    with open_session(settings, write=True, on_event=on_event) as session:
+        chosen = down_plan(status_of(session, migrations), target=to, steps=steps)
+        runner = runner_for(session)
+        prepared = [
+            (m, runner.prepare(m, down=True) if m.language == "sql" else ()) for m in chosen
+        ]
+        for migration, statements in prepared:  # before any of them runs
+            runner.refuse_own_drops(migration, statements, down=True)
+        guard = backup_guard(session, backup, on_event)
+        guard.check(prepared)
+        results = []
+        for index, (migration, statements) in enumerate(prepared, start=1):
+            guard.before(migration, statements)
+            if migration.foreign and migration.language == "sql" and not statements:
+                emit(on_event, Event("note", empty_down(migration)))
+            emit(on_event, Event("revert", migration.name, migration, index, len(prepared)))
+            result = runner.revert(migration, statements)
+            results.append(result)
+            emit(
+                on_event,
+                Event("reverted", migration.name, migration, index, len(prepared), result.seconds),
+            )
+        return DownResult(session.target, tuple(results), tuple(session.notes), tuple(guard.taken))
+
+
+def empty_down(migration: Migration) -> str:
+    """The line said when another tool's migration reverts by running nothing."""
+    down = migration.down
+    if down is not None and not down.path.exists():
+        return (
+            f"{migration.name}: its down file {down.path.name} is missing; as "
+            f"{migration.layout} does, reverting it runs nothing"
+        )
+    return f"{migration.name}: its down part is empty; reverting it runs nothing"
