@@ -280,7 +280,7 @@ def test_the_test_server_lives_in_memory_and_is_only_ours(
 ) -> None:
     import os
 
-    from pgshift import testing
+    from pgshift.db import testserver as testing
 
     memory = tmp_path / "shm"
     memory.mkdir()

@@ -806,7 +806,7 @@ def _embedded_server(config: Path | None) -> Any:
 def _test_server_dir(config: Path | None) -> Path:
     """The data folder of the pytest plugin's test server, if it has one yet."""
     from pgshift.config import load_settings
-    from pgshift.testing import disposable_dir
+    from pgshift.db.testserver import disposable_dir
 
     return disposable_dir(load_settings(config_file=config).embedded_dir.parent, create=False)
 
@@ -860,7 +860,7 @@ def embedded_start(config: Path | None) -> None:
 def embedded_stop(config: Path | None) -> None:
     """Stop the embedded server (its data stays) and the test server of the pytest plugin
     (deleted when it lives in memory)."""
-    from pgshift.testing import remove_disposable
+    from pgshift.db.testserver import remove_disposable
 
     try:
         stopped = _embedded_server(config).stop()
