@@ -18,11 +18,11 @@ from pgshift.db.connection import resolve_url
 from pgshift.errors import HistoryError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations.discovery import project_migrations
-from pgshift.migrations.plan import Status, make_plan
+from pgshift.migrations.plan import Status
 from pgshift.migrations.session import Session, open_session, settings_for, status_of
 
 if TYPE_CHECKING:
-    from pgshift.lint.model import Finding
+    from pgshift.lint.files import LintResult
     from pgshift.migrations.repair import RepairResult
     from pgshift.online.locks import Observed
     from pgshift.safety.backup import Backup
@@ -266,20 +266,6 @@ def inspect_schema(
         return SchemaResult(session.target, model, sizes(session.conn, model))
 
 
-@dataclass(frozen=True, slots=True)
-class LintResult:
-    """The findings of a lint run, sorted by file and line."""
-
-    findings: tuple[Finding, ...]
-    files: int
-    target: str | None = None  # the server asked for its version and row estimates
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """The error-level findings (data loss or a hard failure)."""
-        return tuple(f for f in self.findings if f.severity == "error")
-
-
 def lint(
     paths: Sequence[str | Path] = (),
     url: str | None = None,
@@ -295,40 +281,16 @@ def lint(
     ``url`` or ``connect`` is given; with no paths, the pending migrations of the
     database. With a server, findings know its version and each table's row estimate.
     """
-    from pgshift.lint.cache import CACHE_FILE
-    from pgshift.lint.files import collect, lint_migrations, options_from
+    from pgshift.lint.files import lint_project
 
-    settings = settings_for(settings, url, directory)
-    targets = [Path(p) for p in paths]
-    cache_file = settings.project_dir / CACHE_FILE if cache else None
-    if targets and not (connect or url):
-        migrations = collect(targets, settings.layout, settings.dialect)
-        options = options_from(settings, pg_version=pg_version)
-        found = lint_migrations(migrations, options, cache_file)
-        return LintResult(tuple(found), len(migrations))
-    with open_session(settings, write=False, on_event=on_event) as session:
-        if targets:
-            migrations = collect(targets, settings.layout, settings.dialect)
-        else:
-            status = status_of(session, project_migrations(settings).migrations)
-            migrations = tuple(
-                e.migration
-                for e in status.pending
-                if e.migration is not None and e.migration.language == "sql"
-            )
-        rows = session.conn.execute(
-            "SELECT n.nspname || '.' || c.relname, c.reltuples::bigint "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0 "
-            "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
-        ).fetchall()
-        options = options_from(
-            settings,
-            pg_version=pg_version or session.conn.info.server_version // 10000,
-            estimates={name: int(estimate) for name, estimate in rows},
-        )
-        found = lint_migrations(migrations, options, cache_file)
-        return LintResult(tuple(found), len(migrations), session.target)
+    return lint_project(
+        settings_for(settings, url, directory),
+        [Path(p) for p in paths],
+        connect=connect or url is not None,
+        pg_version=pg_version,
+        cache=cache,
+        on_event=on_event,
+    )
 
 
 def explain_locks(
@@ -341,25 +303,9 @@ def explain_locks(
     """Run the pending migrations on a scratch copy of the schema (structure only, a new
     database on the same server, dropped afterwards) and report, per statement, the
     locks taken and the tables rewritten, beside what the linter predicted."""
-    from pgshift.migrations.runner import Runner
-    from pgshift.online.locks import observe
-    from pgshift.schema.dump import render
-    from pgshift.schema.introspect import inspect
+    from pgshift.online.locks import observe_pending
 
-    settings = settings_for(settings, url, directory)
-    migrations = project_migrations(settings).migrations
-    with open_session(settings, write=False, on_event=on_event) as session:
-        status = status_of(session, migrations)
-        steps = make_plan(status, allow_out_of_order=settings.allow_out_of_order)
-        pending = [
-            (step.migration, Runner.prepare(step.migration))
-            for step in steps
-            if step.migration.language == "sql"
-        ]
-        if not pending:
-            return ()
-        model = inspect(session.conn, exclude=(settings.schema,))
-        return tuple(observe(session.conn, session.url, render(model), pending))
+    return observe_pending(settings_for(settings, url, directory), on_event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +407,7 @@ def __getattr__(name: str) -> object:
         "MigrateResult": "pgshift.workflows.migrate",
         "DownResult": "pgshift.workflows.migrate",
         "RepairResult": "pgshift.migrations.repair",
+        "LintResult": "pgshift.lint.files",
     }
     if name in homes:
         from importlib import import_module

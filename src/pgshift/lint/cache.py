@@ -23,12 +23,15 @@ CACHE_FILE = Path(".pgshift") / "lint-cache.json"
 
 def rules_digest() -> str:
     """A digest of the linter's source: any change to a rule changes it, and any change to
-    the splitter and migrate's own checks (``statements.py``), which lint calls."""
+    what lint calls in ``migrations``: the splitter and migrate's own checks
+    (``statements``), the tree helpers and the sections."""
     from pgshift.version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for source in [*sorted(package.rglob("*.py")), package.parent / "statements.py"]:
+    migrations = package.parent / "migrations"
+    called = [migrations / f"{name}.py" for name in ("statements", "tree", "sections")]
+    for source in [*sorted(package.rglob("*.py")), *called]:
         digest.update(source.relative_to(package.parent).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:24]

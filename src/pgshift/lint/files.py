@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from pgshift.lint.model import Finding, Severity
 
 if TYPE_CHECKING:
     from pgshift.config import Settings
+    from pgshift.events import EventHandler
     from pgshift.migrations.discovery import Migration
 
 
@@ -101,3 +103,64 @@ def lint_migrations(
     if cache:
         cache.save()
     return sort_findings(findings)
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """The findings of a lint run, sorted by file and line."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    target: str | None = None  # the server asked for its version and row estimates
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The error-level findings (data loss or a hard failure)."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+
+def lint_project(
+    settings: Settings,
+    targets: Sequence[Path],
+    *,
+    connect: bool,
+    pg_version: int | None,
+    cache: bool,
+    on_event: EventHandler | None,
+) -> LintResult:
+    """Lint ``targets`` (files or folders) without a server unless ``connect``; with no
+    targets, the pending migrations of the database. With a server, findings know its
+    version and each table's row estimate."""
+    from pgshift.lint.cache import CACHE_FILE
+    from pgshift.migrations.discovery import project_migrations
+    from pgshift.migrations.session import open_session, status_of
+
+    cache_file = settings.project_dir / CACHE_FILE if cache else None
+    if targets and not connect:
+        migrations = collect(targets, settings.layout, settings.dialect)
+        options = options_from(settings, pg_version=pg_version)
+        found = lint_migrations(migrations, options, cache_file)
+        return LintResult(tuple(found), len(migrations))
+    with open_session(settings, write=False, on_event=on_event) as session:
+        if targets:
+            migrations = collect(targets, settings.layout, settings.dialect)
+        else:
+            status = status_of(session, project_migrations(settings).migrations)
+            migrations = tuple(
+                e.migration
+                for e in status.pending
+                if e.migration is not None and e.migration.language == "sql"
+            )
+        rows = session.conn.execute(
+            "SELECT n.nspname || '.' || c.relname, c.reltuples::bigint "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0 "
+            "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+        ).fetchall()
+        options = options_from(
+            settings,
+            pg_version=pg_version or session.conn.info.server_version // 10000,
+            estimates={name: int(estimate) for name, estimate in rows},
+        )
+        found = lint_migrations(migrations, options, cache_file)
+        return LintResult(tuple(found), len(migrations), session.target)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import psycopg
 
+    from pgshift.config import Settings
+    from pgshift.events import EventHandler
     from pgshift.migrations.discovery import Migration
     from pgshift.migrations.statements import Statement
 
@@ -163,3 +165,27 @@ def _run(
             conn.execute("ROLLBACK")
         raise
     return out
+
+
+def observe_pending(settings: Settings, on_event: EventHandler | None) -> tuple[Observed, ...]:
+    """The locks each pending migration takes, observed on a scratch copy of the schema."""
+    from pgshift.migrations.discovery import project_migrations
+    from pgshift.migrations.plan import make_plan
+    from pgshift.migrations.runner import Runner
+    from pgshift.migrations.session import open_session, status_of
+    from pgshift.schema.dump import render
+    from pgshift.schema.introspect import inspect
+
+    migrations = project_migrations(settings).migrations
+    with open_session(settings, write=False, on_event=on_event) as session:
+        status = status_of(session, migrations)
+        steps = make_plan(status, allow_out_of_order=settings.allow_out_of_order)
+        pending = [
+            (step.migration, Runner.prepare(step.migration))
+            for step in steps
+            if step.migration.language == "sql"
+        ]
+        if not pending:
+            return ()
+        model = inspect(session.conn, exclude=(settings.schema,))
+        return tuple(observe(session.conn, session.url, render(model), pending))

@@ -18,11 +18,11 @@ import psycopg
 from pgshift.config import Settings
 from pgshift.db.connection import describe
 from pgshift.db.pgtools import Tool, ToolMissing, find_tool
+from pgshift.db.scratch import PREFIX as SCRATCH_PREFIX
 from pgshift.migrations.discovery import Migration
 from pgshift.migrations.statements import Statement
 from pgshift.safety import backup
 from pgshift.safety.gate import Creations
-from pgshift.workflows.scratch import PREFIX as SCRATCH_PREFIX
 
 
 class BackupGuard:

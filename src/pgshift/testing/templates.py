@@ -23,11 +23,11 @@ from psycopg.conninfo import make_conninfo
 
 from pgshift.config import Settings
 from pgshift.db.connection import describe
+from pgshift.db.scratch import drop_database
 from pgshift.errors import PgshiftError
 from pgshift.migrations.discovery import Migration, project_migrations
 from pgshift.testing.databases import TestDatabase, database_url
 from pgshift.version import __version__
-from pgshift.workflows.scratch import drop_database
 
 TEMPLATE_PREFIX = "pgshift_tpl_"
 CLONE_PREFIX = "pgshift_test_"

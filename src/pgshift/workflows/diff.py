@@ -141,7 +141,7 @@ def read_schema(
 
         folder = replace(settings, migrations_dir=Path(source.value))
         return replay_schema(folder, project_migrations(folder).fresh, on_note)
-    from pgshift.workflows.scratch import scratch_database
+    from pgshift.db.scratch import scratch_database
 
     with (
         scratch_database(settings, on_note) as url,

@@ -72,7 +72,7 @@ def scratch_replay(
     settings: Settings, on_note: Callable[[str], None] | None = None
 ) -> Iterator[Replay]:
     """A :class:`Replay` on a new scratch database of the project's server, dropped after."""
-    from pgshift.workflows.scratch import scratch_database
+    from pgshift.db.scratch import scratch_database
 
     with scratch_database(settings, on_note) as url, replaying(settings, url) as replay:
         yield replay
