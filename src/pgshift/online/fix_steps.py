@@ -1,4 +1,4 @@
-"""The pieces ``pgshift fix`` builds its rewrites from: steps and batched backfills."""
+"""The pieces ``pgshift fix`` builds its rewrites from: steps, names and batched backfills."""
 
 from __future__ import annotations
 
@@ -41,6 +41,20 @@ def quote(name: str) -> str:
     from pgshift.schema.dump import quote as quote_ident
 
     return quote_ident(name)
+
+
+def qualified(table: str) -> str:
+    """A table name as written in a migration (``schema.name`` or ``name``), quoted."""
+    from pgshift.schema.dump import ident
+
+    return ident(*table.split("."))
+
+
+def not_volatile() -> frozenset[str]:
+    """The built-in functions taken as stable or immutable (lint's list); others are volatile."""
+    from pgshift.lint.rules.add_column_volatile_default import NOT_VOLATILE
+
+    return NOT_VOLATILE
 
 
 def backfill(table: str, qualified: str, assignment: str, pending: str) -> str:

@@ -1,0 +1,198 @@
+"""Constraints and indexes of a relation: added, dropped, validated, renamed in place."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pgshift.schema.dump import ident, quote
+from pgshift.schema.model import Constraint, Table
+from pgshift.schema.sql.shapes import (
+    constraint_changed,
+    constraint_shape,
+    index_named,
+    index_sql,
+    named,
+)
+from pgshift.schema.sql.steps import Steps
+
+
+class ConstraintSteps(Steps):
+    """Constraints and indexes of a relation: added, dropped, validated, renamed in place."""
+
+    def _forced(self, kind: str, table: str, name: str) -> bool:
+        return (kind, f"{table}.{name}") in self.forced
+
+    def _constraints(self, before: Table | None, after: Table) -> None:
+        key = after.qualified
+        old_constraints = named(before.constraints) if before else {}
+        new_constraints = named(after.constraints)
+        for c in before.constraints if before else ():
+            twin = new_constraints.get(c.name)
+            if (
+                twin is None
+                or constraint_changed(c, twin)
+                or self._forced("constraint", key, c.name)
+            ):
+                self._drop_constraint(after, c)
+        for c in after.constraints:
+            twin = old_constraints.get(c.name)
+            if (
+                twin is None
+                or constraint_changed(twin, c)
+                or self._forced("constraint", key, c.name)
+                or f"{key}.{c.name}" in self.dropped_constraints
+            ):
+                self._add_constraint(after, c)
+            elif twin.valid != c.valid and c.valid:
+                self.add(
+                    "foreign keys",
+                    f"ALTER TABLE {ident(after.schema, after.name)} "
+                    f"VALIDATE CONSTRAINT {quote(c.name)}",
+                    "constraint",
+                    f"{key}.{c.name}",
+                    "alter",
+                )
+
+    def _add_constraint(self, table: Table, c: Constraint) -> None:
+        key = f"{table.qualified}.{c.name}"
+        if key in self.added_constraints:
+            return
+        self.added_constraints.add(key)
+        valid = "" if c.valid or c.definition.endswith("NOT VALID") else " NOT VALID"
+        self.add(
+            "foreign keys" if c.kind == "foreign key" else "keys",
+            f"ALTER TABLE {ident(table.schema, table.name)} ADD CONSTRAINT {quote(c.name)} "
+            f"{c.definition}{valid}",
+            "constraint",
+            key,
+            "create",
+        )
+
+    def _indexes(self, before: Table | None, after: Table) -> None:
+        key = after.qualified
+        # a materialized view's indexes come once it exists again
+        phase = "views" if after.kind == "materialized view" else "indexes"
+        recreated = key in self.recreated_views
+        old_indexes = named(before.indexes) if before and not recreated else {}
+        new_indexes = named(after.indexes)
+        for index in before.indexes if before and not recreated else ():
+            twin = new_indexes.get(index.name)
+            if index.constraint is None and (
+                twin is None
+                or twin.definition != index.definition
+                or self._forced("index", key, index.name)
+            ):
+                self.add(
+                    "drop dependents",
+                    f"DROP INDEX {ident(after.schema, index.name)}",
+                    "index",
+                    f"{key}.{index.name}",
+                    "drop",
+                )
+        for index in after.indexes:
+            twin = old_indexes.get(index.name)
+            if index.constraint is None and (
+                twin is None
+                or twin.definition != index.definition
+                or self._forced("index", key, index.name)
+            ):
+                self.add(
+                    phase, index_sql(index.definition), "index", f"{key}.{index.name}", "create"
+                )
+
+    def _rename_objects(self, before: Table, after: Table) -> Table:
+        """Constraints and indexes identical but for their names are renamed; ``before``
+        is returned as it is once they are."""
+        name = ident(after.schema, after.name)
+        key = after.qualified
+        old_names = {c.name for c in before.constraints}
+        new_names = {c.name for c in after.constraints}
+        lost = [c for c in before.constraints if c.name not in new_names]
+        came = [c for c in after.constraints if c.name not in old_names]
+        renamed: dict[str, str] = {}
+        for c in lost:
+            same = [x for x in came if constraint_shape(x) == constraint_shape(c)]
+            twins = [y for y in lost if constraint_shape(y) == constraint_shape(c)]
+            if len(same) == 1 and len(twins) == 1:
+                renamed[c.name] = same[0].name
+                came.remove(same[0])
+                self.add(
+                    "tables",
+                    f"ALTER TABLE {name} RENAME CONSTRAINT {quote(c.name)} "
+                    f"TO {quote(same[0].name)}",
+                    "constraint",
+                    f"{key}.{c.name}",
+                    "rename",
+                )
+        indexes = []
+        for index in before.indexes:
+            if index.constraint in renamed:
+                # the server renames a constraint's index with it
+                new = renamed[index.constraint]
+                index = replace(
+                    index,
+                    name=new,
+                    constraint=new,
+                    definition=index_named(index.definition, index.name, new),
+                )
+            indexes.append(index)
+        old_index_names = {i.name for i in indexes}
+        new_index_names = {i.name for i in after.indexes}
+        came_indexes = [
+            i for i in after.indexes if i.name not in old_index_names and i.constraint is None
+        ]
+        for position, index in enumerate(indexes):
+            if index.name in new_index_names or index.constraint is not None:
+                continue
+            twin = [
+                x
+                for x in came_indexes
+                if index_named(index.definition, index.name, x.name) == x.definition
+            ]
+            if len(twin) == 1:
+                came_indexes.remove(twin[0])
+                self.add(
+                    "tables",
+                    f"ALTER INDEX {ident(after.schema, index.name)} "
+                    f"RENAME TO {quote(twin[0].name)}",
+                    "index",
+                    f"{key}.{index.name}",
+                    "rename",
+                )
+                indexes[position] = replace(index, name=twin[0].name, definition=twin[0].definition)
+        constraints = tuple(
+            replace(c, name=renamed.get(c.name, c.name)) for c in before.constraints
+        )
+        return replace(before, constraints=constraints, indexes=tuple(indexes))
+
+    def _drop_constraint(self, table: Table, c: Constraint) -> None:
+        key = f"{table.qualified}.{c.name}"
+        if key in self.dropped_constraints:
+            return
+        self.dropped_constraints.add(key)
+        if c.kind in ("primary key", "unique") and self.current is not None:
+            # foreign keys that point at its columns go first, and come back after
+            for other in self.current.tables:
+                for fk in other.constraints:
+                    if (
+                        fk.kind == "foreign key"
+                        and fk.references in (table.qualified, table.name)
+                        and set(fk.referenced_columns) == set(c.columns)
+                    ):
+                        self._drop_constraint(other, fk)
+                        wanted = self.target.table(other.qualified)
+                        again = (
+                            next((x for x in wanted.constraints if x.name == fk.name), None)
+                            if wanted
+                            else None
+                        )
+                        if wanted is not None and again is not None:
+                            self._add_constraint(wanted, again)
+        self.add(
+            "drop dependents",
+            f"ALTER TABLE {ident(table.schema, table.name)} "
+            f"DROP CONSTRAINT IF EXISTS {quote(c.name)}",
+            "constraint",
+            f"{table.qualified}.{c.name}",
+            "drop",
+        )

@@ -1,0 +1,185 @@
+"""Tables and their columns: created, dropped, altered, attached to a partitioned table."""
+
+from __future__ import annotations
+
+from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
+from pgshift.schema.model import Column, Schema, Table
+from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
+from pgshift.schema.sql.triggers import TriggerSteps
+
+
+class TableSteps(TriggerSteps):
+    """Tables and their columns: created, dropped, altered, attached to a partitioned table."""
+
+    def _tables(self, source: Schema) -> None:
+        old = by_key(t for t in source.tables if t.kind not in ("view", "materialized view"))
+        new = by_key(t for t in self.target.tables if t.kind not in ("view", "materialized view"))
+        added = sorted(new.keys() - old.keys(), key=lambda k: (new[k].partition_of is not None, k))
+        for key in added:
+            table = new[key]
+            self.add("tables", create_table_sql(table), "table", key, "create")
+            self._table_extras(None, table)
+        gone = old.keys() - new.keys()
+        for key in sorted(gone):
+            table = old[key]
+            parent = table.partition_of or ""
+            if parent in gone or f"public.{parent}" in gone:
+                continue  # dropped with its parent (regclass text omits a visible schema)
+            for c in table.constraints:
+                if c.kind == "foreign key":
+                    self._drop_constraint(table, c)
+            self.add(
+                "drop",
+                f"DROP {table_kind(table)} {ident(table.schema, table.name)}",
+                "table",
+                key,
+                "drop",
+                destructive=table.kind != "foreign table",
+            )
+        for key in sorted(old.keys() & new.keys()):
+            self._table(old[key], new[key])
+
+    def _table(self, before: Table, after: Table) -> None:
+        name = ident(after.schema, after.name)
+        key = after.qualified
+        if before.unlogged != after.unlogged:
+            logged = "UNLOGGED" if after.unlogged else "LOGGED"
+            self.add("tables", f"ALTER TABLE {name} SET {logged}", "table", key, "alter")
+        if (before.partition_of, before.partition_bound) != (
+            after.partition_of,
+            after.partition_bound,
+        ):
+            if before.partition_of:
+                self.add(
+                    "tables",
+                    f"ALTER TABLE {before.partition_of} DETACH PARTITION {name}",
+                    "table",
+                    key,
+                    "alter",
+                )
+            if after.partition_of:
+                self.add(
+                    "keys",
+                    f"ALTER TABLE {after.partition_of} ATTACH PARTITION {name} "
+                    f"{after.partition_bound}",
+                    "table",
+                    key,
+                    "alter",
+                )
+        if after.partition_of:
+            # a partition's columns are its parent's
+            self._table_extras(before, after)
+            return
+        old_columns = named(before.columns)
+        new_columns = named(after.columns)
+        for column in after.columns:
+            if column.name not in old_columns:
+                self.add(
+                    "tables",
+                    f"ALTER TABLE {name} ADD COLUMN {column_sql(column)}",
+                    "column",
+                    f"{key}.{column.name}",
+                    "create",
+                )
+        for column in before.columns:
+            if column.name not in new_columns:
+                self.add(
+                    "drop",
+                    f"ALTER TABLE {name} DROP COLUMN {quote(column.name)}",
+                    "column",
+                    f"{key}.{column.name}",
+                    "drop",
+                    destructive=column.generated is None,
+                )
+        for column in after.columns:
+            reset = (key, column.name) in self.reset_defaults
+            if column.name in old_columns and (old_columns[column.name] != column or reset):
+                was = old_columns[column.name]
+                if (was.type, was.collation) != (column.type, column.collation):
+                    # a policy over a column whose type changes must go and come back
+                    for policy in before.policies:
+                        if uses_column(f"{policy.using} {policy.check}", column.name):
+                            self.forced.add(("policy", f"{key}.{policy.name}"))
+                    for trigger in before.triggers:  # UPDATE OF the column, or WHEN on it
+                        if uses_column(trigger.definition.partition(" EXECUTE ")[0], column.name):
+                            self.forced.add(("trigger", f"{key}.{trigger.name}"))
+                self._column(after, was, column)
+        self._table_extras(before, after)
+
+    def _column(self, table: Table, before: Column, after: Column) -> None:
+        name = ident(table.schema, table.name)
+        key = f"{table.qualified}.{after.name}"
+        alter = f"ALTER TABLE {name} ALTER COLUMN {quote(after.name)}"
+        if before.generated != after.generated or before.virtual != after.virtual:
+            # the values are derived: drop the column and add it again
+            self.add(
+                "drop",
+                f"ALTER TABLE {name} DROP COLUMN {quote(before.name)}",
+                "column",
+                key,
+                "drop",
+                destructive=before.generated is None,
+            )
+            self.add(
+                "tables",
+                f"ALTER TABLE {name} ADD COLUMN {column_sql(after)}",
+                "column",
+                key,
+                "create",
+            )
+            return
+        retype = (before.type, before.collation) != (after.type, after.collation)
+        gains_identity = bool(after.identity and not before.identity)
+        # the old default goes first: it may use a function or sequence that is dropped,
+        # or not fit the new type; the new one is set once the column is ready
+        reset = (table.qualified, after.name) in self.reset_defaults
+        old_default_goes = before.default is not None and (
+            before.default != after.default or retype or gains_identity or reset
+        )
+        if old_default_goes:
+            self.add("drop dependents", f"{alter} DROP DEFAULT", "column", key, "alter")
+        if retype:
+            collate = f" COLLATE {quote(after.collation)}" if after.collation else ""
+            self.add(
+                "tables",
+                f"{alter} TYPE {after.type}{collate} USING {quote(after.name)}::{after.type}",
+                "column",
+                key,
+                "alter",
+                destructive=narrows(before.type, after.type),
+            )
+        if before.identity != after.identity:
+            if before.identity and after.identity:
+                verb = f"SET GENERATED {after.identity.upper()}"
+            elif before.identity:
+                verb = "DROP IDENTITY"
+            else:
+                verb = f"ADD GENERATED {(after.identity or '').upper()} AS IDENTITY"
+            serial = self._serial_sequence(table, before) if gains_identity else None
+            if serial is not None:
+                # serial to identity: the identity's own sequence takes the serial's place
+                self.add("drop", f"DROP SEQUENCE {serial}", "sequence", key, "drop")
+            self.add("tables", f"{alter} {verb}", "column", key, "alter")
+            if serial is not None:
+                column = quote(after.name)
+                self.add(
+                    "tables",
+                    f"SELECT setval(pg_get_serial_sequence({literal(name)}, "
+                    f"{literal(after.name)}), coalesce(max({column}), 0) + 1, false) FROM {name}",
+                    "column",
+                    key,
+                    "alter",
+                )
+        if after.default is not None and (after.default != before.default or old_default_goes):
+            self.add("tables", f"{alter} SET DEFAULT {after.default}", "column", key, "alter")
+        if before.nullable != after.nullable:
+            verb = "DROP NOT NULL" if after.nullable else "SET NOT NULL"
+            self.add("tables", f"{alter} {verb}", "column", key, "alter")
+
+    def _serial_sequence(self, table: Table, column: Column) -> str | None:
+        """The sequence a serial column owns, as SQL, if it has one."""
+        owner = f"{table.qualified}.{column.name}"
+        for seq in self.current.sequences if self.current else ():
+            if seq.owned_by == owner:
+                return ident(seq.schema, seq.name)
+        return None

@@ -1,0 +1,113 @@
+"""What a relation holds besides its columns: triggers, row security and policies,
+with its constraints and indexes."""
+
+from __future__ import annotations
+
+from pgshift.schema.dump import ident, policy_sql, quote
+from pgshift.schema.model import Table
+from pgshift.schema.sql.constraints import ConstraintSteps
+from pgshift.schema.sql.shapes import named, policy_changed
+
+
+class TriggerSteps(ConstraintSteps):
+    """Triggers, row security and policies of a relation, with its constraints and indexes."""
+
+    def _table_extras(self, before: Table | None, after: Table) -> None:
+        """Constraints, indexes, triggers, row security and policies of one relation."""
+        name = ident(after.schema, after.name)
+        key = after.qualified
+        if before is not None and after.kind not in ("view", "materialized view"):
+            before = self._rename_objects(before, after)
+        if not after.partition_of:
+            self._constraints(before, after)
+        if after.kind != "view" and not after.partition_of:
+            self._indexes(before, after)
+        recreated = key in self.recreated_views
+        old_triggers = named(before.triggers) if before and not recreated else {}
+        new_triggers = named(after.triggers)
+        for trigger in before.triggers if before and not recreated else ():
+            twin = new_triggers.get(trigger.name)
+            if (
+                twin is None
+                or twin.definition != trigger.definition
+                or self._forced("trigger", key, trigger.name)
+            ):
+                self.add(
+                    "drop dependents",
+                    f"DROP TRIGGER {quote(trigger.name)} ON {name}",
+                    "trigger",
+                    f"{key}.{trigger.name}",
+                    "drop",
+                )
+        for trigger in after.triggers:
+            twin = old_triggers.get(trigger.name)
+            if (
+                twin is None
+                or twin.definition != trigger.definition
+                or self._forced("trigger", key, trigger.name)
+            ):
+                self.add(
+                    "triggers", trigger.definition, "trigger", f"{key}.{trigger.name}", "create"
+                )
+                twin = None
+            if not trigger.enabled and (twin is None or twin.enabled):
+                self.add(
+                    "triggers",
+                    f"ALTER TABLE {name} DISABLE TRIGGER {quote(trigger.name)}",
+                    "trigger",
+                    f"{key}.{trigger.name}",
+                    "alter",
+                )
+            elif trigger.enabled and twin is not None and not twin.enabled:
+                self.add(
+                    "triggers",
+                    f"ALTER TABLE {name} ENABLE TRIGGER {quote(trigger.name)}",
+                    "trigger",
+                    f"{key}.{trigger.name}",
+                    "alter",
+                )
+        was = (
+            (before.row_security, before.force_row_security)
+            if before and not recreated
+            else (False, False)
+        )
+        if after.row_security != was[0]:
+            verb = "ENABLE" if after.row_security else "DISABLE"
+            self.add(
+                "triggers", f"ALTER TABLE {name} {verb} ROW LEVEL SECURITY", "table", key, "alter"
+            )
+        if after.force_row_security != was[1]:
+            verb = "FORCE" if after.force_row_security else "NO FORCE"
+            self.add(
+                "triggers", f"ALTER TABLE {name} {verb} ROW LEVEL SECURITY", "table", key, "alter"
+            )
+        old_policies = named(before.policies) if before and not recreated else {}
+        new_policies = named(after.policies)
+        for policy in before.policies if before and not recreated else ():
+            twin = new_policies.get(policy.name)
+            if (
+                twin is None
+                or policy_changed(policy, twin)
+                or self._forced("policy", key, policy.name)
+            ):
+                self.add(
+                    "drop dependents",
+                    f"DROP POLICY {quote(policy.name)} ON {name}",
+                    "policy",
+                    f"{key}.{policy.name}",
+                    "drop",
+                )
+        for policy in after.policies:
+            twin = old_policies.get(policy.name)
+            if (
+                twin is None
+                or policy_changed(twin, policy)
+                or self._forced("policy", key, policy.name)
+            ):
+                self.add(
+                    "triggers",
+                    policy_sql(policy, name),
+                    "policy",
+                    f"{key}.{policy.name}",
+                    "create",
+                )
