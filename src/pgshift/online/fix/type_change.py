@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from pgshift.online.fix_steps import NEW, OUTSIDE, SAME, Step, backfill, deparse, parse, quote
+from pgshift.online.fix.steps import NEW, OUTSIDE, SAME, Step, backfill, deparse, parse, quote
 
 if TYPE_CHECKING:
     from pgshift.schema.model import Column, Schema, Table

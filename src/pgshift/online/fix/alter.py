@@ -4,7 +4,7 @@ Foreign keys and checks are added NOT VALID and validated later; unique and
 primary keys take over an index built concurrently; SET NOT NULL goes through a
 validated check; ADD COLUMN with a volatile default gets the default and a
 batched backfill after it; a type change that rewrites the table is done online
-(:mod:`pgshift.online.fix_type`).
+(:mod:`pgshift.online.fix.type_change`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pgshift.lint.context import bare
 from pgshift.migrations.tree import function_names
-from pgshift.online.fix_steps import (
+from pgshift.online.fix.steps import (
     NEW,
     OUTSIDE,
     SAME,
@@ -29,7 +29,7 @@ from pgshift.online.fix_steps import (
 
 if TYPE_CHECKING:
     from pgshift.migrations.statements import Statement
-    from pgshift.online.fix_parts import Builder
+    from pgshift.online.fix.parts import Builder
 
 
 def fix_alter(statement: Statement, table: str, out: Builder) -> bool:
@@ -88,7 +88,7 @@ def fix_alter(statement: Statement, table: str, out: Builder) -> bool:
                 "or reject values, and an online copy failing midway would fail writes"
             )
         elif sub == "AT_AlterColumnType" and rewrites(raw.get("AlterTableCmd", {})):
-            from pgshift.online.fix_type import type_change_steps
+            from pgshift.online.fix.type_change import type_change_steps
 
             steps_or_reason = type_change_steps(out.schema(), table, cmd)
             if isinstance(steps_or_reason, str):

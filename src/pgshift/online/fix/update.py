@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pgshift.migrations.tree import find, function_names, strings
-from pgshift.online.fix_steps import backfill, deparse, not_volatile, parse, qualified, quote
+from pgshift.online.fix.steps import backfill, deparse, not_volatile, parse, qualified, quote
 
 if TYPE_CHECKING:
     from pgshift.migrations.statements import Statement
-    from pgshift.online.fix_parts import Builder
+    from pgshift.online.fix.parts import Builder
 
 
 def fix_update(statement: Statement, table: str, out: Builder) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pgshift.migrations.tree import relation, strings
-from pgshift.online.fix_steps import deparse, parse
+from pgshift.online.fix.steps import deparse, parse
 
 if TYPE_CHECKING:
     from pgshift.migrations.statements import Statement
-    from pgshift.online.fix_parts import Builder
+    from pgshift.online.fix.parts import Builder
 
 
 def fix_create_index(statement: Statement, out: Builder) -> bool:

@@ -1,18 +1,4 @@
-"""``pgshift fix``: unsafe migration SQL rewritten into its safe equivalent.
-
-A migration is rewritten statement by statement into a sequence of *parts*, each
-a migration of its own: transactional parts for quick changes, no-transaction
-parts for what must run outside a transaction (``CREATE INDEX CONCURRENTLY``,
-batched backfills), and a new transactional part wherever a step must commit
-before the next (``VALIDATE CONSTRAINT`` after ``ADD ... NOT VALID``). Statements
-that need no change keep their text; changed ones are rebuilt from PostgreSQL's
-own parse tree (pglast) and printed by its deparser. The end state of the schema
-is the one the original would have made.
-
-This module drives the rewrite and places the parts in files; the rewrites of
-each kind of statement are in ``fix_index``, ``fix_update`` and ``fix_alter``,
-the parts themselves in ``fix_parts``.
-"""
+"""Drives the rewrite statement by statement and places the parts in files."""
 
 from __future__ import annotations
 
@@ -23,10 +9,10 @@ from typing import TYPE_CHECKING
 from pgshift.lint.context import Stmt as LintStmt
 from pgshift.lint.context import bare, strong_locks
 from pgshift.migrations.tree import relation
-from pgshift.online.fix_alter import fix_alter
-from pgshift.online.fix_index import fix_concurrently, fix_create_index
-from pgshift.online.fix_parts import Builder, Part, Rewrite
-from pgshift.online.fix_update import fix_update
+from pgshift.online.fix.alter import fix_alter
+from pgshift.online.fix.index import fix_concurrently, fix_create_index
+from pgshift.online.fix.parts import Builder, Part, Rewrite
+from pgshift.online.fix.update import fix_update
 
 if TYPE_CHECKING:
     from pathlib import Path
