@@ -23,12 +23,12 @@ CACHE_FILE = Path(".pgshift") / "lint-cache.json"
 
 def rules_digest() -> str:
     """A digest of the linter's source: any change to a rule changes it, and any change to
-    the splitter and migrate's own checks (``statements.py``), which lint calls."""
+    the splitter and migrate's own checks (``migrations/statements.py``), which lint calls."""
     from pgshift.version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for source in [*sorted(package.rglob("*.py")), package.parent / "statements.py"]:
+    for source in [*sorted(package.rglob("*.py")), package.parent / "migrations" / "statements.py"]:
         digest.update(source.relative_to(package.parent).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:24]
