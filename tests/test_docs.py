@@ -17,7 +17,10 @@ README = (ROOT / "README.md").read_text()
 
 def _commands(group: click.Group, prefix: str = "pgshift") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the root group loads its commands when asked
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append((f"{prefix} {name}", command))
         if isinstance(command, click.Group):
             found.extend(_commands(command, f"{prefix} {name}"))

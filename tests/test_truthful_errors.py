@@ -566,13 +566,13 @@ def test_an_up_part_that_drops_pgshifts_schema_is_refused(db_url: str, tmp_path:
 def test_a_server_error_no_command_explained_is_still_one_paragraph(
     db_url: str, make_role: Callable[..., tuple[str, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pgshift.cli import _fail
+    from pgshift.cli._common import fail
 
     _, app_url = make_role()
     with psycopg.connect(app_url) as conn, pytest.raises(psycopg.Error) as raised:
         conn.execute("CREATE TABLE public.nope (id int)")
     with pytest.raises(SystemExit) as exited:
-        _fail(raised.value, False)
+        fail(raised.value, False)
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: the server refused")

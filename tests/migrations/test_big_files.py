@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pgshift import MigrationError, migrate
-from pgshift.cli import _progress_printer
+from pgshift.cli._common import progress_printer
 from pgshift.events import Event
 from pgshift.migrations import runner as runner_module
 from pgshift.migrations.sections import Section
@@ -255,7 +255,7 @@ def _event(done: int, seconds: float) -> Event:
 def test_off_a_terminal_progress_is_a_line_after_two_seconds_then_every_five(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    handle = _progress_printer(quiet=False)
+    handle = progress_printer(quiet=False)
     for done, seconds in [(100, 0.5), (200, 1.9), (300, 2.1), (400, 4.0), (500, 7.2), (600, 8)]:
         handle(_event(done, seconds))
     handle(Event("done", "0002_data", None, 2, 2, 9.0))
@@ -268,7 +268,7 @@ def test_off_a_terminal_progress_is_a_line_after_two_seconds_then_every_five(
 
 
 def test_quiet_shows_no_progress(capsys: pytest.CaptureFixture[str]) -> None:
-    handle = _progress_printer(quiet=True)
+    handle = progress_printer(quiet=True)
     handle(_event(500, 30.0))
     assert capsys.readouterr().out == ""
 

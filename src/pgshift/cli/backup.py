@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from pgshift.cli import _fail, _note, _options, _progress_printer, _refuse_remote, _settings
+from pgshift.cli._common import (
+    fail,
+    note,
+    options,
+    progress_printer,
+    refuse_remote,
+    settings_from,
+)
 from pgshift.errors import PgshiftError
 
 
@@ -28,10 +35,10 @@ def backups(as_json: bool, config: str | None, debug: bool) -> None:
     from pgshift.safety.guard import size_text
 
     try:
-        settings = _settings({"config": Path(config) if config else None, "debug": debug})
+        settings = settings_from({"config": Path(config) if config else None, "debug": debug})
         found = list_backups(settings)
     except Exception as exc:
-        _fail(exc, debug)
+        fail(exc, debug)
     if as_json:
         click.echo(
             json.dumps(
@@ -66,7 +73,7 @@ def backups(as_json: bool, config: str | None, debug: bool) -> None:
             f"({b.rows:,} rows, {size_text(b.size)})"
         )
     keep = settings.backup_keep
-    _note(
+    note(
         f"{len(found)} backup{'s' if len(found) != 1 else ''} in {settings.backups_dir}; "
         + (f"the newest {keep} are kept" if keep else "all are kept (backup_keep = 0)")
     )
@@ -81,7 +88,7 @@ def backups(as_json: bool, config: str | None, debug: bool) -> None:
     is_flag=True,
     help="Restore into this database although the backup came from another.",
 )
-@_options
+@options
 def restore(backup: str, yes: bool, allow_remote: bool, other_database: bool, **opts: Any) -> None:
     """Put a backup's data back (a dropped table, schema or column's values).
 
@@ -91,8 +98,8 @@ def restore(backup: str, yes: bool, allow_remote: bool, other_database: bool, **
     from pgshift.api import restore_plan
 
     try:
-        settings = _settings(opts)
-        _refuse_remote(settings, allow_remote, "restore")
+        settings = settings_from(opts)
+        refuse_remote(settings, allow_remote, "restore")
         planned = restore_plan(backup, settings=settings, other_database=other_database)
         source = planned.backup
         click.echo(
@@ -121,13 +128,13 @@ def restore(backup: str, yes: bool, allow_remote: bool, other_database: bool, **
             backup,
             settings=settings,
             other_database=other_database,
-            on_event=_progress_printer(False),
+            on_event=progress_printer(False),
         )
     except click.Abort:
         click.echo("nothing restored")
         sys.exit(1)
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     click.echo(
         f"{len(result.restored)} item{'s' if len(result.restored) != 1 else ''} restored "
         f"into {result.target}"

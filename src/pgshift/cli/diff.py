@@ -9,8 +9,15 @@ from typing import Any
 
 import click
 
-from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _notes, _options
-from pgshift.cli.seed import _load
+from pgshift.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    fail,
+    note,
+    options,
+    settings_with_env,
+    show_notes,
+)
 
 
 @click.command()
@@ -36,7 +43,7 @@ from pgshift.cli.seed import _load
     "--no-renames", is_flag=True, help="Never read a table or column as renamed: drop and add."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as JSON.")
-@_options
+@options
 def diff(
     from_source: str | None,
     to_source: str | None,
@@ -52,11 +59,11 @@ def diff(
     from pgshift.workflows.diff import diff as run_diff
 
     try:
-        settings = _load(opts, None)
+        settings = settings_with_env(opts, None)
         if from_source is None:
-            url, note = resolve_url(settings)
-            if note:
-                _note(note)
+            url, said = resolve_url(settings)
+            if said:
+                note(said)
             from_source = url
         if to_source is None:
             to_source = str(settings.migrations_dir)
@@ -66,10 +73,10 @@ def diff(
             settings=settings,
             allow_destructive=allow_destructive,
             renames=not no_renames,
-            on_event=_notes,
+            on_event=show_notes,
         )
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     code = EXIT_FINDINGS if result.different else EXIT_OK
     if as_json:
         payload = {
@@ -92,7 +99,7 @@ def diff(
         click.echo(json.dumps(payload, indent=2))
         sys.exit(code)
     if not result.different:
-        _note(f"no difference: {result.source.label} and {result.target.label}")
+        note(f"no difference: {result.source.label} and {result.target.label}")
         sys.exit(code)
     steps = result.script.steps
     destroying = len(result.script.destructive)
@@ -121,7 +128,7 @@ def diff(
     help="Write steps that destroy data (acknowledged in the file; backed up when run).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the migrations instead of writing them.")
-@_options
+@options
 def generate(
     slug: str, schema_file: str, allow_destructive: bool, dry_run: bool, **opts: Any
 ) -> None:
@@ -131,19 +138,19 @@ def generate(
     from pgshift.workflows.generate import generate as run_generate
 
     try:
-        settings = _load(opts, None)
+        settings = settings_with_env(opts, None)
         result = run_generate(
             slug,
             schema_file,
             settings=settings,
             allow_destructive=allow_destructive,
             write=not dry_run,
-            on_event=_notes,
+            on_event=show_notes,
         )
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     if not result.files:
-        _note(f"nothing to generate: the migrations already make the schema of {schema_file}")
+        note(f"nothing to generate: the migrations already make the schema of {schema_file}")
         sys.exit(EXIT_OK)
     for file in result.files:
         if dry_run:
@@ -163,7 +170,7 @@ def generate(
     type=click.Path(file_okay=False, path_type=Path),
     help="Alembic's versions folder, to map alembic_version onto the files.",
 )
-@_options
+@options
 def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
     """Take over a database built without pgshift: write a first migration recreating its
     schema (when there are no files), or record the files whose objects it already has
@@ -172,8 +179,8 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
     from pgshift.workflows.adopt import plan_adopt
 
     try:
-        settings = _load(opts, None)
-        plan = plan_adopt(settings=settings, alembic_dir=alembic_dir, on_event=_notes)
+        settings = settings_with_env(opts, None)
+        plan = plan_adopt(settings=settings, alembic_dir=alembic_dir, on_event=show_notes)
         for path, _ in plan.written:
             click.echo(f"adopt will write {path}: the live schema as a first migration")
         for found in plan.histories:
@@ -187,7 +194,7 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
                 click.echo(f"              differs: {difference.kind} {difference.name}: "
                            f"{difference.detail}")  # fmt: skip
         for line in plan.notes:
-            _note(line)
+            note(line)
         count = len(plan.to_record) + len(plan.written)
         if not count:
             click.echo("nothing to record: none of the files' objects are in the database")
@@ -199,14 +206,14 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
         if not yes and not click.confirm(question, default=False):
             click.echo("nothing recorded")
             sys.exit(EXIT_FINDINGS)
-        result = run_adopt(settings=settings, plan=plan, on_event=_notes)
+        result = run_adopt(settings=settings, plan=plan, on_event=show_notes)
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     for path, _ in plan.written:
         click.echo(f"wrote {path}")
     click.echo(f"recorded as applied: {', '.join(result.recorded)}")
     if not plan.prefix:
-        _note(
+        note(
             "some older files are not in the database: 'pgshift migrate --allow-out-of-order' "
             "applies them"
         )

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _write_if_changed
-
-if TYPE_CHECKING:
-    from pgshift.schema.model import Schema
+from pgshift.cli._common import EXIT_FINDINGS, EXIT_OK
+from pgshift.cli._shared_fix import apply_fixes
 
 
 @click.command()
@@ -37,50 +33,4 @@ def fix(files: tuple[Path, ...], write: bool, url: str | None, debug: bool) -> N
     sys.exit(EXIT_FINDINGS if changed and not write else EXIT_OK)
 
 
-def apply_fixes(files: tuple[Path, ...], write: bool, debug: bool, url: str | None = None) -> bool:
-    """Print or write the rewrite of each file; whether any had something to fix."""
-    from pgshift.online.fix import header_comments, plan_files, rewrite_file
-
-    changed = False
-    live = _live_schema(url)
-    try:
-        for path in files:
-            migration, result = rewrite_file(path, live)
-            for left in result.left:
-                click.echo(f"{path}: {left}", err=True)
-            if not result.changed:
-                click.echo(f"{path}: nothing to fix", err=True)
-                continue
-            changed = True
-            for change in result.changes:
-                click.echo(f"{path}: {change}", err=True)
-            if write:
-                for target, text in plan_files(path, migration, result):
-                    _write_if_changed(target, text)
-                    click.echo(f"wrote {target}")
-                continue
-            header = header_comments(migration)
-            for index, part in enumerate(result.parts, start=1):
-                click.echo(f"-- part {index} of {len(result.parts)} of {path.name}")
-                click.echo(part.render(header if index == 1 else []))
-    except Exception as exc:
-        _fail(exc, debug)
-    return changed
-
-
-def _live_schema(url: str | None) -> Callable[[], Schema | None]:
-    """A reader of the configured database's schema (None when none is configured)."""
-
-    def load() -> Schema | None:
-        from pgshift.api import inspect_schema
-        from pgshift.config import load_settings
-
-        settings = load_settings({"database_url": url})
-        if settings.database_url is None:
-            return None
-        return inspect_schema(settings=settings).schema
-
-    return load
-
-
-__all__: list[Any] = ["apply_fixes", "fix"]
+__all__ = ["fix"]

@@ -1,4 +1,4 @@
-"""``pgshift lint``: the linter's command (kept apart from cli.py, which is long enough)."""
+"""``pgshift lint``: the linter's command, and its list and pages of the rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pgshift.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _fail, _options, _settings
+from pgshift.cli._common import EXIT_FINDINGS, EXIT_OK, fail, options, settings_from
 
 
 @click.command()
@@ -51,7 +51,7 @@ from pgshift.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _fail, _options, _se
     metavar="DIR",
     help="Write a Markdown page per rule into DIR (docs/rules) and exit.",
 )
-@_options
+@options
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -73,13 +73,13 @@ def lint(
     from pgshift.lint.report import render
 
     if fix_files:
-        from pgshift.cli.fix import apply_fixes
+        from pgshift.cli._shared_fix import apply_fixes
 
         targets = tuple(p for p in paths if p.is_file())
         apply_fixes(targets, True, opts.get("debug", False), opts.get("url"))
         paths = tuple(p.parent if p.is_file() else p for p in paths)  # the new parts too
     try:
-        settings = _settings(opts)
+        settings = settings_from(opts)
         if paths and not opts.get("url"):
             # no server: the fast path, which never loads the database driver
             from pgshift.lint.cache import CACHE_FILE
@@ -95,7 +95,7 @@ def lint(
             result = run_lint(paths, settings=settings, pg_version=pg_version, cache=not no_cache)
             findings, files = list(result.findings), result.files
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     click.echo(render(output_format, findings, files), nl=False)
     threshold = Severity(fail_on).rank
     sys.exit(EXIT_FINDINGS if any(f.severity.rank <= threshold for f in findings) else EXIT_OK)
@@ -120,8 +120,8 @@ def _rules(docs: Path | None) -> None:
             )
         (docs / "README.md").write_text(index(RULES))
     except OSError as exc:
-        _fail(exc, False)
+        fail(exc, False)
     click.echo(f"wrote {len(RULES) + 1} pages into {docs}")
 
 
-__all__ = ["EXIT_ERROR", "lint"]
+__all__ = ["lint"]

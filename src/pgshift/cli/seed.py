@@ -10,40 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pgshift.cli import _fail, _note, _options, _progress_printer
+from pgshift.cli._common import (
+    env_option,
+    fail,
+    note,
+    options,
+    progress_printer,
+    settings_with_env,
+)
 from pgshift.errors import PgshiftError
 
 if TYPE_CHECKING:
     from pgshift.config import Settings
     from pgshift.safety.seeds import SeedRun
     from pgshift.workflows.reset import ResetPlan
-
-_ENV = click.option(
-    "--env",
-    "environment",
-    metavar="ENV",
-    help="Also run the seed set seeds/ENV/ (default: PGSHIFT_ENV or 'environment').",
-)
-
-
-def _load(opts: dict[str, Any], environment: str | None) -> Settings:
-    """Settings from the shared options, plus ``--env``."""
-    from pgshift.config import load_settings
-
-    if opts.get("debug"):
-        import logging
-
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-    flags = {
-        "database_url": opts.get("url"),
-        "migrations": str(opts["directory"]) if opts.get("directory") else None,
-        "schema": opts.get("schema"),
-        "connect_wait": opts.get("wait"),
-        "lock_wait": opts.get("lock_wait"),
-        "allow_pooler": True if opts.get("allow_pooler") else None,
-        "environment": environment,
-    }
-    return load_settings(flags, config_file=opts.get("config"))
 
 
 def _rows(count: int) -> str:
@@ -52,7 +32,7 @@ def _rows(count: int) -> str:
 
 def _printer(quiet: bool = False) -> Callable[[Any], None]:
     """Migration events as ``migrate`` prints them, and a line per seed file."""
-    migrations = _progress_printer(quiet)
+    migrations = progress_printer(quiet)
     noted: set[str] = set()  # reset connects several times; say each note once
 
     def handle(event: Any) -> None:
@@ -80,9 +60,9 @@ def _run_json(run: SeedRun) -> dict[str, Any]:
 
 
 @click.command()
-@_ENV
+@env_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_options
+@options
 def seed(environment: str | None, as_json: bool, **opts: Any) -> None:
     """Run the seed files (seeds/*.sql|*.py, then seeds/ENV/) against the database,
     each file in a transaction of its own. Refuses while migrations are pending."""
@@ -90,10 +70,10 @@ def seed(environment: str | None, as_json: bool, **opts: Any) -> None:
 
     started = time.perf_counter()
     try:
-        settings = _load(opts, environment)
+        settings = settings_with_env(opts, environment)
         result = seed_database(settings=settings, on_event=_printer(quiet=as_json))
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     if as_json:
         payload = {
             "target": result.target,
@@ -105,7 +85,7 @@ def seed(environment: str | None, as_json: bool, **opts: Any) -> None:
         click.echo(json.dumps(payload, indent=2))
         return
     if not result.runs:
-        _note(f"no seed files in {settings.seeds_dir}")
+        note(f"no seed files in {settings.seeds_dir}")
         return
     count = len(result.runs)
     click.echo(
@@ -138,8 +118,8 @@ def _show(plan: ResetPlan, settings: Settings) -> None:
     is_flag=True,
     help="Allow a server not on this machine (the name must still be typed).",
 )
-@_ENV
-@_options
+@env_option
+@options
 def reset(yes: bool, force: bool, environment: str | None, **opts: Any) -> None:
     """Drop everything in the managed schemas and pgshift's own, then migrate from nothing
     and run the seeds. Asks for the database's name; a remote server needs --force."""
@@ -148,7 +128,7 @@ def reset(yes: bool, force: bool, environment: str | None, **opts: Any) -> None:
 
     started = time.perf_counter()
     try:
-        settings = _load(opts, environment)
+        settings = settings_with_env(opts, environment)
         check_target(settings, force=force)  # before any connection
         remote = settings.database_url is not None and not _is_local(settings.database_url)
         if remote and yes:
@@ -181,11 +161,11 @@ def reset(yes: bool, force: bool, environment: str | None, **opts: Any) -> None:
             typed = typed.strip()
         result = do_reset(settings=settings, confirm=typed, force=force, on_event=printer)
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     from pgshift.events import Event
 
-    for note in result.notes:
-        printer(Event("note", note))
+    for line in result.notes:
+        printer(Event("note", line))
     applied = len(result.migrated.applied)
     rows = sum(run.rows for run in result.seeded)
     click.echo(

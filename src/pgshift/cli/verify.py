@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pgshift.cli import EXIT_FINDINGS, EXIT_OK, _fail, _note, _notes, _options
-from pgshift.cli.seed import _ENV, _load
+from pgshift.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    env_option,
+    fail,
+    note,
+    options,
+    settings_with_env,
+    show_notes,
+)
 
 if TYPE_CHECKING:
     from pgshift.schema.compare import Difference
@@ -39,7 +47,7 @@ def _shown(path: Path) -> str:
 def _verify_printer(quiet: bool) -> Callable[[Any], None]:
     def handle(event: Any) -> None:
         if event.kind == "note":
-            _note(event.message)
+            note(event.message)
         elif quiet:
             return
         elif event.kind in ("verified", "failed"):
@@ -78,12 +86,12 @@ def _verify_json(result: VerifyResult) -> dict[str, Any]:
 
 
 @click.command()
-@_ENV
+@env_option
 @click.option(
     "--require-down", is_flag=True, help="Fail when a migration has no down part (default: warn)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_options
+@options
 def verify(environment: str | None, require_down: bool, as_json: bool, **opts: Any) -> None:
     """Check the migrations on a scratch database: lint, every up from empty, the seeds
     (twice), every down in reverse back to empty, every up again, and the schema
@@ -92,14 +100,14 @@ def verify(environment: str | None, require_down: bool, as_json: bool, **opts: A
 
     started = time.perf_counter()
     try:
-        settings = _load(opts, environment)
+        settings = settings_with_env(opts, environment)
         if not as_json:
             click.echo(f"verifying {_shown(settings.migrations_dir)} on a scratch database")
         result = run_verify(
             settings=settings, require_down=require_down, on_event=_verify_printer(as_json)
         )
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     if as_json:
         click.echo(json.dumps(_verify_json(result), indent=2))
         sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
@@ -131,21 +139,21 @@ _HEADINGS = {
 @click.command()
 @click.option("--owners", is_flag=True, help="Also compare who owns each object.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_options
+@options
 def drift(owners: bool, as_json: bool, **opts: Any) -> None:
     """Compare the database's live schema with the one its applied migrations make
     (replayed on a scratch database), object by object. Exit 1 when they differ."""
     from pgshift.workflows.drift import drift as run_drift
 
     try:
-        settings = _load(opts, None)
+        settings = settings_with_env(opts, None)
         result = run_drift(
             settings=settings,
             owners=owners,
-            on_event=_notes,
+            on_event=show_notes,
         )
     except Exception as exc:
-        _fail(exc, opts.get("debug", False))
+        fail(exc, opts.get("debug", False))
     code = EXIT_FINDINGS if result.drifted else EXIT_OK
     if as_json:
         payload = {
