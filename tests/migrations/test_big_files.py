@@ -14,6 +14,7 @@ import pytest
 from pgshift import MigrationError, migrate
 from pgshift.cli._common import progress_printer
 from pgshift.events import Event
+from pgshift.migrations import batches as batches_module
 from pgshift.migrations import runner as runner_module
 from pgshift.migrations.sections import Section
 from pgshift.migrations.statements import split
@@ -99,7 +100,7 @@ def _line_of(text: str, needle: str) -> int:
 
 @pytest.fixture(params=[1 << 16, 300], ids=["one-batch", "many-batches"])
 def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(runner_module, "BATCH", request.param)
+    monkeypatch.setattr(batches_module, "BATCH", request.param)
     return int(request.param)
 
 
@@ -186,13 +187,13 @@ def test_a_deferred_check_failing_at_commit_names_the_last_statement(
 def test_statements_that_change_rows_go_in_batches_and_others_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runner_module, "BATCH", 60)
+    monkeypatch.setattr(batches_module, "BATCH", 60)
     text = (
         "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\nUPDATE t SET id = 3;\n"
         "CREATE INDEX i ON t (id);\nDELETE FROM t;\nSELECT 1;\nINSERT INTO t VALUES (4);\n"
     )
     statements = split(Section(text, Path("m.sql")))
-    shapes = [[s.node.removesuffix("Stmt") for s in b] for b in runner_module._batches(statements)]
+    shapes = [[s.node.removesuffix("Stmt") for s in b] for b in batches_module.batches(statements)]
     assert shapes == [
         ["Insert", "Insert", "Update"],
         ["Index"],
@@ -229,7 +230,7 @@ def test_a_statement_that_changes_no_rows_is_seen_alone_while_it_runs(
 def test_a_long_file_reports_its_progress(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner_module, "BATCH", 300)
+    monkeypatch.setattr(batches_module, "BATCH", 300)
     monkeypatch.setattr(runner_module, "PROGRESS_EVERY", 0.0)
     folder = write_migrations(tmp_path / "m", {"0001_t.sql": TABLE, "0002_data.sql": _rows(1, 500)})
     events: list[Event] = []

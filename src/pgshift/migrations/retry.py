@@ -9,13 +9,15 @@ jittered, growing delay and tries again, a bounded number of times.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import psycopg
 
+    from pgshift.errors import MigrationError
     from pgshift.migrations.statements import Statement
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -106,3 +108,55 @@ def blockers(observer: psycopg.Connection[Any], tables: list[str], own: list[int
         Blocker(pid, state or "active", seconds or 0.0, query, modes)
         for pid, state, seconds, query, modes in rows
     ]
+
+
+def again(
+    exc: MigrationError,
+    statements: Sequence[Statement],
+    attempt: int,
+    *,
+    conn: psycopg.Connection[Any],
+    observer: psycopg.Connection[Any] | None,
+    backoff: Backoff,
+    on_retry: Callable[[str], None] | None,
+    waited: float,
+) -> bool:
+    """After a lock timeout of ``conn``: report the blockers, wait, and say whether to
+    try again; ``waited`` is the lock_timeout the failed attempt waited.
+
+    On the last attempt the blockers go into the error instead.
+    """
+    if exc.sqlstate != LOCK_NOT_AVAILABLE or conn.broken:
+        return False
+    failed = next((s for s in statements if s.line == exc.line), None)
+    own = [conn.info.backend_pid]
+    if observer is not None:
+        own.append(observer.info.backend_pid)
+    held = (
+        blockers(observer, tables_of(failed), own)
+        if observer is not None and failed is not None
+        else []
+    )
+    who = "; ".join(b.describe() for b in held[:3]) or "a session that has since let go"
+    if attempt >= backoff.attempts:
+        if backoff.attempts > 1:
+            exc.message += f"\n  Gave up after {attempt} attempts; the lock was held by {who}."
+        elif held:
+            exc.message += f"\n  The lock was held by {who}."
+        exc.hint = (
+            "Nothing of this migration was kept. Run it again when that session is done "
+            "(or end it: SELECT pg_terminate_backend(pid)), or raise lock_timeout or "
+            "lock_retries."
+        )
+        return False
+    # the queries that queued behind the failed attempt (up to a lock_timeout of
+    # them) must drain before the next attempt queues them once more
+    delay = backoff.delay(attempt, floor=waited)
+    if on_retry is not None:
+        where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+        on_retry(
+            f"{where}: lock_timeout (attempt {attempt} of {backoff.attempts}); "
+            f"blocked by {who}; retrying in {delay:.1f} s"
+        )
+    time.sleep(delay)
+    return True

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pgshift.migrations.tree import alter_commands, relation
-from pgshift.safety.backup import Loss, has_data, losses, resolve
+from pgshift.safety.losses import Loss, has_data, losses, resolve
 
 if TYPE_CHECKING:
     import psycopg

@@ -20,7 +20,8 @@ import psycopg
 from psycopg import sql
 
 from pgshift.db.pgtools import find_tool
-from pgshift.safety.backup import Backup, BackupError, Item, tool_environment, verify_files
+from pgshift.safety.backup import tool_environment
+from pgshift.safety.manifest import Backup, BackupError, Item, verify_files
 
 
 @dataclass(frozen=True, slots=True)
