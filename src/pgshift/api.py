@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pgshift.lint.files import LintResult
     from pgshift.migrations.repair import RepairResult
     from pgshift.online.locks import Observed
-    from pgshift.safety.backup import Backup
+    from pgshift.safety.manifest import Backup
     from pgshift.safety.restore import Action as RestoreAction
     from pgshift.safety.restore import Restored
     from pgshift.schema.model import Schema
@@ -328,7 +328,7 @@ class RestoreResult:
 
 def backups(settings: Settings | None = None) -> tuple[Backup, ...]:
     """The backups in the project's backups folder, oldest first."""
-    from pgshift.safety.backup import list_backups
+    from pgshift.safety.backups_dir import list_backups
 
     settings = settings_for(settings, None, None)
     return list_backups(settings.backups_dir)
@@ -344,7 +344,7 @@ def restore_plan(
     """Read backup ``name`` (folder name, prefix, path or ``latest``), check its files,
     and say what restoring it would do; nothing is changed. A backup is restored
     into the database it came from unless ``other_database``."""
-    from pgshift.safety.backup import find_backup
+    from pgshift.safety.backups_dir import find_backup
     from pgshift.safety.restore import plan
 
     settings = settings_for(settings, url, None)
@@ -355,7 +355,7 @@ def restore_plan(
 
 
 def _same_database(session: Session, found: Backup, other_database: bool) -> None:
-    from pgshift.safety.backup import BackupError
+    from pgshift.safety.manifest import BackupError
 
     source = str(found.database.get("server", "?"))
     if other_database or source == session.target:
@@ -378,7 +378,7 @@ def restore(
 ) -> RestoreResult:
     """Put backup ``name`` back: every item that :func:`restore_plan` does not refuse,
     each all or nothing, under the migration lock."""
-    from pgshift.safety.backup import find_backup
+    from pgshift.safety.backups_dir import find_backup
     from pgshift.safety.restore import apply, plan
 
     settings = settings_for(settings, url, None)

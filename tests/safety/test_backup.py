@@ -11,7 +11,7 @@ import pytest
 from pgshift.api import backups, down, migrate
 from pgshift.config import load_settings
 from pgshift.errors import PgshiftError
-from pgshift.safety.backup import find_backup
+from pgshift.safety.backups_dir import find_backup
 from tests.conftest import cli_env, query, run_cli, tables, write_migrations
 
 # values that a careless text round trip would damage

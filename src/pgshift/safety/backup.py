@@ -27,8 +27,6 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgshift.db.pgtools import Tool
-from pgshift.safety.backups_dir import find_backup, list_backups, new_folder, prune
-from pgshift.safety.losses import Loss, has_data, losses, resolve
 from pgshift.safety.manifest import (
     Backup,
     BackupError,
@@ -37,23 +35,6 @@ from pgshift.safety.manifest import (
     private_file,
     write_manifest,
 )
-
-# names of the backup machinery that other modules reach through this one
-__all__ = [
-    "Backup",
-    "BackupError",
-    "Item",
-    "Loss",
-    "find_backup",
-    "has_data",
-    "list_backups",
-    "losses",
-    "new_folder",
-    "prune",
-    "resolve",
-    "take",
-    "tool_environment",
-]
 
 
 def tool_environment(url: str) -> tuple[str, dict[str, str]]:

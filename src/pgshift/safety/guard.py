@@ -21,8 +21,10 @@ from pgshift.db.pgtools import Tool, ToolMissing, find_tool
 from pgshift.db.scratch import PREFIX as SCRATCH_PREFIX
 from pgshift.migrations.discovery import Migration
 from pgshift.migrations.statements import Statement
-from pgshift.safety import backup
+from pgshift.safety import backups_dir, losses
+from pgshift.safety.backup import take
 from pgshift.safety.gate import Creations
+from pgshift.safety.manifest import Backup, Item
 
 
 class BackupGuard:
@@ -45,7 +47,7 @@ class BackupGuard:
         self.note = note
         self.pgshift_version = pgshift_version
         self.tool: Tool | None = None
-        self.taken: list[backup.Backup] = []
+        self.taken: list[Backup] = []
         self.run = Creations()
         # the throw-away databases of verify and drift hold nothing worth keeping
         self._scratch = conn.info.dbname.startswith(SCRATCH_PREFIX)
@@ -60,7 +62,7 @@ class BackupGuard:
             return
         needs_tool = ""
         for migration, statements in migrations:
-            found = backup.losses(statements)
+            found = losses.losses(statements)
             if not found:
                 continue
             if not self.enabled and migration.directives.backup:
@@ -94,23 +96,23 @@ class BackupGuard:
 
     def before(self, migration: Migration, statements: Sequence[Statement]) -> None:
         """Save what ``migration`` is about to destroy (nothing if it destroys nothing)."""
-        found: list[backup.Loss] = []
+        found: list[losses.Loss] = []
         for statement in statements:
             # what an earlier statement of this run created holds nothing from before it
-            found.extend(x for x in backup.losses((statement,)) if not self.run.made_by(x))
+            found.extend(x for x in losses.losses((statement,)) if not self.run.made_by(x))
             self.run.add(statement, migration.name)
         if not found or self.skips(migration) or self._scratch:
             return
-        items: list[backup.Item] = []
+        items: list[Item] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         with psycopg.connect(self.url, autocommit=True) as conn:
             for loss in found:
                 why = f"{loss.what} at {migration.path}:{loss.line}"
-                item = backup.resolve(conn, loss, why)
+                item = losses.resolve(conn, loss, why)
                 if item is None or (item.schema, item.table, item.column) in seen:
                     continue
                 seen.add((item.schema, item.table, item.column))
-                if item.kind != "schema" and not backup.has_data(conn, item):
+                if item.kind != "schema" and not losses.has_data(conn, item):
                     continue
                 items.append(item)
         if not items:
@@ -124,8 +126,8 @@ class BackupGuard:
         # the version as the file writes it (0002, not 2)
         digits = re.match(r"[0-9][0-9._]*", migration.path.name)
         label = digits.group(0).rstrip("._") if digits and migration.version else migration.slug
-        folder = backup.new_folder(self.settings.backups_dir, label)
-        taken = backup.take(
+        folder = backups_dir.new_folder(self.settings.backups_dir, label)
+        taken = take(
             self.url,
             items,
             folder,
@@ -151,7 +153,7 @@ class BackupGuard:
             f"backup of {what} before {migration.name}: {_shown(folder)} "
             f"({size_text(taken.size)}); to put it back: pgshift restore {taken.name}"
         )
-        removed = backup.prune(self.settings.backups_dir, self.settings.backup_keep)
+        removed = backups_dir.prune(self.settings.backups_dir, self.settings.backup_keep)
         if removed:
             self.note(
                 f"removed {len(removed)} old backup{'s' if len(removed) > 1 else ''} "

@@ -25,8 +25,8 @@ from pgshift.version import __version__
 if TYPE_CHECKING:
     from pgshift.migrations.runner import Runner
     from pgshift.migrations.statements import Statement
-    from pgshift.safety.backup import Backup
     from pgshift.safety.guard import BackupGuard
+    from pgshift.safety.manifest import Backup
 
 
 @dataclass(frozen=True, slots=True)
