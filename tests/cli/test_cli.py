@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import cli_env, query, run_cli, tables, write_migrations
 
 
@@ -151,3 +153,29 @@ def test_a_file_system_refusal_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert "migrations" in result.stderr
     assert "Traceback" not in result.stderr
     assert "bug" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("verify",),
+        ("drift",),
+        ("seed",),
+        ("reset", "--yes"),
+        ("diff",),
+        ("generate", "more", "--from", "schema.sql"),
+        ("adopt",),
+    ],
+)
+def test_every_command_reading_the_directory_keeps_to_a_pinned_layout(
+    db_url: str, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # a directory in pgshift's layout, read as Flyway's: each command must refuse it by
+    # Flyway's rule, before it connects or drops anything
+    folder = write_migrations(tmp_path / "migrations", {"0001_a.sql": "CREATE TABLE a (id int);"})
+    (tmp_path / "schema.sql").write_text("CREATE TABLE a (id int);\n")
+    query(db_url, "CREATE TABLE kept (id int)")
+    result = run_cli(*command, "--layout", "flyway", "--dir", str(folder), url=db_url, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "does not name a migration of the flyway layout" in result.stderr
+    assert "kept" in tables(db_url)

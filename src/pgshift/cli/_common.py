@@ -93,12 +93,6 @@ def settings_from(opts: dict[str, Any], environment: str | None = None) -> Setti
     return load_settings(flags, config_file=opts.get("config"))
 
 
-def settings_with_env(opts: dict[str, Any], environment: str | None) -> Settings:
-    """Settings for the commands taking ``--env`` (seed, verify, diff and their kin): as
-    :func:`settings_from`, but their ``--layout`` is not applied."""
-    return settings_from({**opts, "layout": None}, environment)
-
-
 env_option = click.option(
     "--env",
     "environment",

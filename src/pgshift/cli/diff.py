@@ -15,7 +15,7 @@ from pgshift.cli._common import (
     fail,
     note,
     options,
-    settings_with_env,
+    settings_from,
     show_notes,
 )
 
@@ -59,7 +59,7 @@ def diff(
     from pgshift.workflows.diff import diff as run_diff
 
     try:
-        settings = settings_with_env(opts, None)
+        settings = settings_from(opts, None)
         if from_source is None:
             url, said = resolve_url(settings)
             if said:
@@ -138,7 +138,7 @@ def generate(
     from pgshift.workflows.generate import generate as run_generate
 
     try:
-        settings = settings_with_env(opts, None)
+        settings = settings_from(opts, None)
         result = run_generate(
             slug,
             schema_file,
@@ -179,7 +179,7 @@ def adopt(yes: bool, alembic_dir: Path | None, **opts: Any) -> None:
     from pgshift.workflows.adopt import plan_adopt
 
     try:
-        settings = settings_with_env(opts, None)
+        settings = settings_from(opts, None)
         plan = plan_adopt(settings=settings, alembic_dir=alembic_dir, on_event=show_notes)
         for path, _ in plan.written:
             click.echo(f"adopt will write {path}: the live schema as a first migration")

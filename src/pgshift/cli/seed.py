@@ -16,7 +16,7 @@ from pgshift.cli._common import (
     note,
     options,
     progress_printer,
-    settings_with_env,
+    settings_from,
 )
 from pgshift.errors import PgshiftError
 
@@ -70,7 +70,7 @@ def seed(environment: str | None, as_json: bool, **opts: Any) -> None:
 
     started = time.perf_counter()
     try:
-        settings = settings_with_env(opts, environment)
+        settings = settings_from(opts, environment)
         result = seed_database(settings=settings, on_event=_printer(quiet=as_json))
     except Exception as exc:
         fail(exc, opts.get("debug", False))
@@ -128,7 +128,7 @@ def reset(yes: bool, force: bool, environment: str | None, **opts: Any) -> None:
 
     started = time.perf_counter()
     try:
-        settings = settings_with_env(opts, environment)
+        settings = settings_from(opts, environment)
         check_target(settings, force=force)  # before any connection
         remote = settings.database_url is not None and not _is_local(settings.database_url)
         if remote and yes:

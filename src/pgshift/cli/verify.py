@@ -19,7 +19,7 @@ from pgshift.cli._common import (
     fail,
     note,
     options,
-    settings_with_env,
+    settings_from,
     show_notes,
 )
 
@@ -100,7 +100,7 @@ def verify(environment: str | None, require_down: bool, as_json: bool, **opts: A
 
     started = time.perf_counter()
     try:
-        settings = settings_with_env(opts, environment)
+        settings = settings_from(opts, environment)
         if not as_json:
             click.echo(f"verifying {_shown(settings.migrations_dir)} on a scratch database")
         result = run_verify(
@@ -146,7 +146,7 @@ def drift(owners: bool, as_json: bool, **opts: Any) -> None:
     from pgshift.workflows.drift import drift as run_drift
 
     try:
-        settings = settings_with_env(opts, None)
+        settings = settings_from(opts, None)
         result = run_drift(
             settings=settings,
             owners=owners,
