@@ -8,6 +8,7 @@ as many replicas as you like; each migration runs once.
 from __future__ import annotations
 
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -114,6 +115,17 @@ _EXPORTS = {
     "VerifyResult": "pgshift.workflows.verify",
     "verify": "pgshift.workflows.verify",
 }
+
+
+class LintPackage(ModuleType):
+    """The type of the :mod:`pgshift.lint` package. ``pgshift.lint`` names both that
+    package and the API function :func:`pgshift.api.lint`, and importing the package
+    binds the name to it: so the package, called, is the function."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from pgshift.api import lint
+
+        return lint(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pgshift.migrations.tree import Node, alter_commands, relation, strings, unwrap
 
 if TYPE_CHECKING:
+    from pgshift.lint.known import ColumnType, Known, Learner
     from pgshift.migrations.statements import Statement
 
 # Statement types that change data rather than the schema.
@@ -79,6 +80,9 @@ class Context:
     enum_values: set[tuple[str, str]] = field(default_factory=set)  # (type, value) added
     ddl_before: bool = False  # a schema change earlier in the same transaction
     dml_before: bool = False
+    # what is known of the schema before this file: the live database, earlier files
+    before: Callable[[], Known | None] | None = field(default=None, repr=False)
+    _facts: Learner | None = field(default=None, repr=False)
     # what where() and by() found, by the function asked: built once per file
     _where: dict[Test, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _first: dict[Test, int | None] = field(default_factory=dict, repr=False)
@@ -145,6 +149,26 @@ class Context:
         """`` (about N rows)`` when the row estimate is known, else nothing."""
         rows = self.rows(table)
         return "" if rows is None else f" ({bare(table)} holds about {rows:,} rows)"
+
+    def facts(self) -> Learner:
+        """What is known of the schema just before the current statement: the live
+        database (with a connection), the earlier files of the run, and this file's
+        statements so far. Built on the first question, then kept up to date."""
+        if self._facts is None:
+            from pgshift.lint.known import Learner
+
+            self._facts = Learner.starting_from(self.before() if self.before else None)
+            for stmt in self.statements[: self.index]:
+                self._facts.learn_one(stmt.node, stmt.body)
+        return self._facts
+
+    def column_type(self, table: str, column: str) -> ColumnType | None:
+        """The column's type just before this statement, when known."""
+        return self.facts().column_type(table, column)
+
+    def proves_not_null(self, table: str, column: str) -> bool:
+        """Whether a validated ``CHECK (column IS NOT NULL)`` exists before this statement."""
+        return self.facts().proves_not_null(table, column)
 
     def at_least(self, major: int) -> bool | None:
         """Whether the target server is ``major`` or newer; None when unknown."""
@@ -226,6 +250,8 @@ def advance(ctx: Context, stmt: Stmt) -> None:
             ctx.dml_before = True
         elif stmt.node not in ("VariableSetStmt", "SelectStmt", "DoStmt"):
             ctx.ddl_before = True
+    if ctx._facts is not None:
+        ctx._facts.learn_one(stmt.node, body)
     ctx.index += 1
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from pgshift.lint.model import (
 from pgshift.migrations.sections import Section
 
 if TYPE_CHECKING:
+    from pgshift.lint.known import Known
     from pgshift.migrations.discovery import Migration
     from pgshift.migrations.statements import Statement
 
@@ -47,6 +48,7 @@ class LintOptions:
     disabled: frozenset[str] = frozenset()
     levels: Mapping[str, Severity] = field(default_factory=dict)
     rules: tuple[Rule, ...] | None = None  # None: every rule
+    known: Known | None = None  # the live database's columns and checks, with a connection
 
     def active(self) -> tuple[Rule, ...]:
         """The rules to run, each at its configured severity."""
@@ -145,6 +147,7 @@ def lint_section(
     allow: Iterable[str] = (),
     statements: Sequence[Statement] | None = None,
     migration: Migration | None = None,
+    before: Callable[[], Known | None] | None = None,
 ) -> list[Finding]:
     """Findings for one piece of SQL, in statement order (``statements``: already split;
     else it is split here, and a syntax error is the :class:`SqlError` it is).
@@ -152,7 +155,8 @@ def lint_section(
     ``lock_timeout``: whether the file sets one (True), turns it off (False), or leaves
     it to the project (None). A rule that raises gives a :data:`RULE_CRASHED` warning
     instead of its findings on that statement; what ``pgshift migrate`` would refuse
-    is a :data:`MIGRATE_REFUSES` error (see :mod:`pgshift.lint.refusals`)."""
+    is a :data:`MIGRATE_REFUSES` error (see :mod:`pgshift.lint.refusals`). ``before``
+    gives what is known of the schema before this SQL (else the options' live facts)."""
     from pgshift.lint.refusals import refusal_finding, refusals
     from pgshift.migrations.statements import split
 
@@ -182,6 +186,7 @@ def lint_section(
         statement_timeout=statement_timeout or options.statement_timeout,
         estimates=dict(options.estimates) if options.estimates is not None else None,
         statements=tuple(stmts),
+        before=before or (lambda: options.known),
     )
     path = str(section.path)
     findings: list[Finding] = []
@@ -245,8 +250,10 @@ def lint_migration(
     migration: Migration,
     options: LintOptions | None = None,
     statements: Sequence[Statement] | None = None,
+    before: Callable[[], Known | None] | None = None,
 ) -> list[Finding]:
-    """Findings for a migration's up part (Python migrations are not linted)."""
+    """Findings for a migration's up part (Python migrations are not linted); ``before``
+    gives what is known of the schema before it (the live database, earlier files)."""
     if migration.up is None or migration.language != "sql":
         return []
     directives = migration.directives
@@ -258,6 +265,7 @@ def lint_migration(
         statement_timeout=directives.statement_timeout is not None,
         statements=statements,
         migration=migration,
+        before=before,
     )
 
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from pgshift.errors import ConfigError
 from pgshift.lint.engine import LintOptions, check_rule_ids, lint_migration, sort_findings
-from pgshift.lint.model import Finding, Severity
+from pgshift.lint.model import PARSE_ERROR, Finding, Severity
 
 if TYPE_CHECKING:
     from pgshift.config import Settings
+    from pgshift.errors import SqlError
     from pgshift.events import EventHandler
     from pgshift.migrations.discovery import Migration
 
@@ -86,23 +87,56 @@ def _in_directory(path: Path, layout: str, dialect: str) -> Migration | None:
 def lint_migrations(
     migrations: Sequence[Migration], options: LintOptions, cache_file: Path | None = None
 ) -> list[Finding]:
-    """Every finding of ``migrations``, sorted; unchanged files come from the cache."""
-    from pgshift.lint.cache import Cache
+    """Every finding of ``migrations`` (linted in order, each knowing what the ones before
+    it did), sorted; unchanged files come from the cache. A file that cannot be read as
+    SQL is a :data:`PARSE_ERROR` finding, and the others are linted all the same."""
+    import hashlib
 
-    # row estimates change under the files: findings made with them are not kept
-    cache = Cache(cache_file, options) if cache_file and options.estimates is None else None
+    from pgshift.errors import SqlError
+    from pgshift.lint.cache import Cache
+    from pgshift.lint.known import RunFacts
+
+    # row estimates and live facts change under the files: findings made with them are
+    # not kept
+    live = options.estimates is not None or options.known is not None
+    cache = Cache(cache_file, options) if cache_file and not live else None
+    facts = RunFacts(migrations, options.known)
     findings: list[Finding] = []
-    for migration in migrations:
+    chain = hashlib.sha256()
+    for index, migration in enumerate(migrations):
         key = str(migration.path)
-        cached = cache.get(key, migration.checksum) if cache else None
+        # a file's findings may depend on the files before it: an edit to one of them
+        # is a new key for every file after it
+        chain.update(migration.checksum.encode())
+        checksum = chain.hexdigest()[:32]
+        cached = cache.get(key, checksum) if cache else None
         if cached is None:
-            cached = lint_migration(migration, options)
+            try:
+                cached = lint_migration(migration, options, before=facts.before(index))
+            except SqlError as exc:
+                cached = [parse_error(migration, exc)]
             if cache:
-                cache.put(key, migration.checksum, cached)
+                cache.put(key, checksum, cached)
         findings.extend(cached)
     if cache:
         cache.save()
     return sort_findings(findings)
+
+
+def parse_error(migration: Migration, exc: SqlError) -> Finding:
+    """The finding of a file that cannot be read as SQL: where, and the parser's words."""
+    message, _, source = exc.message.partition("\n")
+    where = f"{migration.path}:{exc.line}: " if exc.line else f"{migration.path}: "
+    return Finding(
+        rule=PARSE_ERROR,
+        severity=Severity.ERROR,
+        path=str(migration.path),
+        line=exc.line or 1,
+        column=1,
+        message=message.removeprefix(where).removeprefix(f"{migration.path}: "),
+        safe=exc.hint,
+        statement=source.strip(),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +165,10 @@ def lint_project(
     """Lint ``targets`` (files or folders) without a server unless ``connect``; with no
     targets, the pending migrations of the database. With a server, findings know its
     version and each table's row estimate."""
+    from dataclasses import replace
+
     from pgshift.lint.cache import CACHE_FILE
+    from pgshift.lint.known import from_database
     from pgshift.migrations.discovery import project_migrations
     from pgshift.migrations.session import open_session, status_of
 
@@ -157,10 +194,13 @@ def lint_project(
             "WHERE c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0 "
             "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
         ).fetchall()
-        options = options_from(
-            settings,
-            pg_version=pg_version or session.conn.info.server_version // 10000,
-            estimates={name: int(estimate) for name, estimate in rows},
+        options = replace(
+            options_from(
+                settings,
+                pg_version=pg_version or session.conn.info.server_version // 10000,
+                estimates={name: int(estimate) for name, estimate in rows},
+            ),
+            known=from_database(session.conn),
         )
         found = lint_migrations(migrations, options, cache_file)
         return LintResult(tuple(found), len(migrations), session.target)

@@ -74,7 +74,10 @@ class Rule:
 # Findings of the engine itself, not of a rule: no page, no acknowledgement.
 RULE_CRASHED = "rule-crashed"  # a rule raised: a bug in pgshift (a warning, lint goes on)
 MIGRATE_REFUSES = "migrate-refuses"  # what `pgshift migrate` refuses before running anything
+PARSE_ERROR = "parse-error"  # a file that cannot be read as SQL: the others are still linted
 ENGINE_FINDINGS = {
+    PARSE_ERROR: "the file cannot be read as SQL (a syntax error, a psql meta-command, "
+    "COPY ... FROM STDIN): fix it; no comment or setting acknowledges it",
     RULE_CRASHED: "a bug in pgshift, not in the SQL: the other rules ran",
     MIGRATE_REFUSES: "pgshift migrate refuses the file before running any of it; no "
     "comment or setting acknowledges it",

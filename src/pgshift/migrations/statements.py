@@ -350,12 +350,45 @@ def _syntax_error(section: Section, exc: Exception, start: int, chunk: str) -> S
     begin = text.rfind("\n", 0, offset) + 1
     stop = text.find("\n", offset)
     source = text[begin : stop if stop != -1 else len(text)]
+    word = _unknown_command(text, offset)
+    if word is not None:
+        from pglast import parser
+
+        major, minor = parser.get_postgresql_version()
+        return SqlError(
+            f"{section.path}:{line}: syntax error: {word} begins no statement that PostgreSQL "
+            f"{major} knows (pgshift reads SQL with the parser of PostgreSQL {major}.{minor})."
+            f"\n    {source.strip()}",
+            f"If {word} is a typo, fix it. If it is a command of a newer PostgreSQL, pgshift "
+            "cannot read it yet: run it by hand, or in a Python migration "
+            "(conn.execute(...)), which pgshift does not parse. Nothing has been run.",
+            path=section.path,
+            line=line,
+        )
     return SqlError(
         f"{section.path}:{line}: syntax error: {message}.\n    {source.strip()}",
         "Fix the SQL; nothing has been run.",
         path=section.path,
         line=line,
     )
+
+
+def _unknown_command(text: str, offset: int) -> str | None:
+    """The word at ``offset`` when it is the first word of its statement (the parser
+    failed on the command itself: a typo, or a command of a newer PostgreSQL)."""
+    from pglast import parser
+
+    found = re.match(r"[A-Za-z_]+", text[offset:])
+    if found is None:
+        return None
+    try:
+        tokens = parser.scan(text[:offset])
+    except parser.ParseError:
+        return None
+    last = next((t for t in reversed(tokens) if t.name not in ("SQL_COMMENT", "C_COMMENT")), None)
+    if last is not None and last.name != "ASCII_59":  # not right after a ';'
+        return None
+    return found.group(0).upper()
 
 
 NO_TRANSACTION_HINT = (

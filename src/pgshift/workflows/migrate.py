@@ -159,16 +159,22 @@ def lint_before_running(
     on_event: EventHandler | None,
 ) -> None:
     """Refuse to start when a pending file has an unacknowledged error-level finding."""
+    from dataclasses import replace
+
     from pgshift.lint.engine import lint_migration
     from pgshift.lint.files import options_from
+    from pgshift.lint.known import RunFacts, from_database
     from pgshift.lint.model import Severity
 
     options = options_from(session.settings, pg_version=session.conn.info.server_version // 10000)
+    # what a pending file narrows or proves depends on the live columns and checks
+    options = replace(options, known=from_database(session.conn))
+    facts = RunFacts([step.migration for step, _ in prepared], options.known)
     findings = [
         finding
-        for step, statements in prepared
+        for index, (step, statements) in enumerate(prepared)
         if statements
-        for finding in lint_migration(step.migration, options, statements)
+        for finding in lint_migration(step.migration, options, statements, facts.before(index))
     ]
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors:

@@ -37,6 +37,20 @@ ALTER TABLE users DROP CONSTRAINT users_email_not_null;
 CREATE TABLE tags (label text);
 ALTER TABLE tags ALTER COLUMN label SET NOT NULL;
 ```
+
+```sql good
+-- a validated check (from an earlier migration, the live database, or here) proves it
+ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+```
+
+```sql bad pg=11
+-- before PostgreSQL 12 the check does not spare the scan
+ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+```
 """
 
 from __future__ import annotations
@@ -54,6 +68,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         return
     for cmd in commands_of(stmt.body, "AT_SetNotNull"):
         column = cmd.get("name", "?")
+        # PostgreSQL 12 and later skip the scan when a validated check proves the column
+        if ctx.at_least(12) is not False and ctx.proves_not_null(table, column):
+            continue
         yield Hit(
             f"SET NOT NULL on {table}.{column} scans every row under an ACCESS EXCLUSIVE lock "
             f"that stops every read and write{ctx.size(table)}.",
