@@ -108,3 +108,63 @@ def test_the_lock_a_rule_claims_is_the_lock_taken(
     strongest = max(held, key=MODES.index) if held else "none"
     assert strongest == rule.lock.mode, f"{rule.id}: took {strongest} on {table}"
     assert (before != after) == rule.lock.rewrite, f"{rule.id}: rewrite is {before != after}"
+
+
+# What each error-level rule claims, since migrate refuses its findings: data loss (the
+# destructive group), a failure PostgreSQL answers with a SQLSTATE (checked below), or
+# what migrate itself refuses before running anything (checked by the runner's tests).
+FAILS = {"add-required-column", "enum-add-value-in-transaction", "concurrently-in-transaction"}
+REFUSED_BY_MIGRATE = {"transaction-control-in-file"}
+
+
+def _error_rules() -> list[Rule]:
+    found = []
+    for info in pkgutil.iter_modules(rules_package.__path__):
+        rule: Rule = import_module(f"pgshift.lint.rules.{info.name}").RULE
+        if rule.severity.value == "error":
+            found.append(rule)
+    return found
+
+
+def _failing() -> list[tuple[Rule, Example]]:
+    return [(r, e) for r in _error_rules() if r.id in FAILS for e in examples(r.doc) if e.bad]
+
+
+def test_every_error_level_rule_says_what_it_claims() -> None:
+    unclaimed = {
+        r.id
+        for r in _error_rules()
+        if r.group != "destructive" and r.id not in FAILS | REFUSED_BY_MIGRATE
+    }
+    assert unclaimed == set(), "say whether these rules claim a failure or a refusal"
+
+
+def test_every_failure_claim_names_its_sqlstate() -> None:
+    missing = [f"{rule.id}: {e.sql.splitlines()[0]}" for rule, e in _failing() if not e.fails]
+    assert missing == [], "give these bad examples fails=SQLSTATE"
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"),
+    _failing(),
+    ids=[f"{rule.id}-{n}" for n, (rule, _) in enumerate(_failing())],
+)
+def test_what_a_rule_says_fails_fails(
+    oracle: str, rule: Rule, example: Example, server_version: int
+) -> None:
+    if example.pg_version is not None and example.pg_version != server_version // 10000:
+        pytest.skip(f"the example is about PostgreSQL {example.pg_version}")
+    error: psycopg.Error | None = None
+    with psycopg.connect(oracle, autocommit=True) as conn:
+        try:
+            if example.transactional:
+                with conn.transaction(force_rollback=True):
+                    conn.execute(example.sql.encode())
+            else:
+                # no-transaction examples are checked for what they do when re-run: in a
+                # database of their own, since their statements commit
+                raise AssertionError(f"{rule.id}: a no-transaction failure needs a case file")
+        except psycopg.Error as exc:
+            error = exc
+    assert error is not None, f"{rule.id}: PostgreSQL ran it:\n{example.sql}"
+    assert error.sqlstate == example.fails, f"{rule.id}: {error.sqlstate} {error}"

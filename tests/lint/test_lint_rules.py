@@ -65,5 +65,14 @@ def test_example(rule: Rule, n: int, example: Example) -> None:
         for finding in fired:
             assert finding.message
             assert finding.safe, f"{rule.id}: a finding must say the safe way"
+        # what the rule says is pinned: its level (migrate refuses errors), where, the fix
+        assert example.lines, f"{rule.id}-{n}: a bad example says line=N"
+        assert example.severity, f"{rule.id}-{n}: a bad example says severity=..."
+        assert example.safe, f'{rule.id}-{n}: a bad example says safe="..."'
+        assert sorted({f.line for f in fired}) == list(example.lines)
+        assert {f.severity.value for f in fired} == {example.severity}
+        # "a|b": each finding's safe text names one of them (a statement with two findings)
+        words = example.safe.split("|")
+        assert all(any(w in f.safe for w in words) for f in fired), [f.safe for f in fired]
     else:
         assert not fired, f"{rule.id} fired on a good example:\n{example.sql}\n{fired}"

@@ -4,7 +4,12 @@ The docstring is Markdown: a summary line, then ``## Problem``, ``## Solution``
 and ``## Examples`` sections. Examples are fenced blocks tagged ``sql bad`` (the
 rule must fire) or ``sql good`` (it must not), optionally with ``pg=N`` for the
 target server's major version; each block is a whole migration file, so it may
-start with directives such as ``-- pgshift:no-transaction``.
+start with directives such as ``-- pgshift:no-transaction``. A bad example pins
+what the rule says of it: ``line=N`` (the lines it fires at, comma-separated),
+``severity=error|warning|info`` and ``safe="words"`` (words its safe text holds;
+``"a|b"`` where the statement has two findings, each naming one); where the rule
+says the statement fails, ``fails=SQLSTATE`` is what PostgreSQL answers (the lock
+oracle runs it).
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ class Example:
     bad: bool
     sql: str
     pg_version: int | None = None
+    lines: tuple[int, ...] = ()  # where a bad example's findings are
+    severity: str | None = None
+    safe: str | None = None
+    fails: str | None = None  # the SQLSTATE PostgreSQL fails with, where the rule says it fails
 
     @property
     def transactional(self) -> bool:
@@ -34,7 +43,21 @@ def examples(doc: str) -> list[Example]:
     found = []
     for kind, attrs, sql in _BLOCK.findall(doc):
         version = re.search(r"pg=(\d+)", attrs)
-        found.append(Example(kind == "bad", sql, int(version.group(1)) if version else None))
+        lines = re.search(r"line=([\d,]+)", attrs)
+        severity = re.search(r"severity=(\w+)", attrs)
+        safe = re.search(r'safe="([^"]*)"', attrs)
+        fails = re.search(r"fails=([0-9A-Z]{5})", attrs)
+        found.append(
+            Example(
+                kind == "bad",
+                sql,
+                int(version.group(1)) if version else None,
+                tuple(int(n) for n in lines.group(1).split(",")) if lines else (),
+                severity.group(1) if severity else None,
+                safe.group(1) if safe else None,
+                fails.group(1) if fails else None,
+            )
+        )
     return found
 
 

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from pgshift.lint.model import GROUPS, MIGRATE_REFUSES, RULE_CRASHED, Rule
+from pgshift.lint.model import GROUPS, MIGRATE_REFUSES, PARSE_ERROR, RULE_CRASHED, Rule
+
+_FENCE = re.compile(r"^```sql[ \t]+(bad|good)([^\n]*)$", re.MULTILINE)
+
+
+def _caption(match: re.Match[str]) -> str:
+    """An example's fence as a reader sees it: whether it is flagged, and what is said."""
+    kind, attrs = match.groups()
+    version = re.search(r"pg=(\d+)", attrs)
+    on = f" on PostgreSQL {version.group(1)}" if version else ""
+    if kind == "good":
+        return f"Not flagged{on}:\n\n```sql"
+    said = []
+    lines = re.search(r"line=([\d,]+)", attrs)
+    if lines:
+        said.append(f"line {lines.group(1).replace(',', ', ')}")
+    severity = re.search(r"severity=(\w+)", attrs)
+    if severity:
+        said.append(severity.group(1))
+    safe = re.search(r'safe="([^"]*)"', attrs)
+    if safe:
+        said.append(f"the safe way names `{safe.group(1)}`")
+    fails = re.search(r"fails=([0-9A-Z]{5})", attrs)
+    if fails:
+        said.append(f"PostgreSQL fails with SQLSTATE {fails.group(1)}")
+    return f"Flagged{on}" + (f" ({'; '.join(said)})" if said else "") + ":\n\n```sql"
 
 
 def page(rule_id: str, group: str, severity: str, doc: str) -> str:
     """The Markdown page of one rule, for ``docs/rules/<id>.md``."""
     summary, _, rest = doc.strip().partition("\n")
+    rest = _FENCE.sub(_caption, rest.strip())
     return (
         f"# {rule_id}\n\n{summary.strip()}\n\n"
         f"Group: {group}. Default severity: {severity}. "
-        f"Acknowledge with `-- pgshift:allow {rule_id}`.\n\n{rest.strip()}\n"
+        f"Acknowledge with `-- pgshift:allow {rule_id}`.\n\n{rest}\n"
     )
 
 
@@ -45,6 +72,9 @@ def index(rules: Sequence[Rule]) -> str:
         "transactional migration, a DO block that commits), at the same line, with the same "
         "message and hint. No comment or setting silences it; where a rule above already says "
         "it at error level, that rule speaks alone. |",
+        f"| {PARSE_ERROR} | error | A file that cannot be read as SQL (a syntax error, a "
+        "psql meta-command, `COPY ... FROM STDIN`), with the parser's words at its line; "
+        "the other files are linted all the same. |",
         f"| {RULE_CRASHED} | warning | A rule raised an exception on a statement: a bug in "
         "pgshift, to report with the statement. Every other rule's findings still come out; "
         "`-- pgshift:allow <rule>` skips the broken rule on that statement. |",

@@ -14,11 +14,11 @@ reads and writes go on.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="ALTER TABLE ... VALIDATE CONSTRAINT ..."
 ALTER TABLE users ADD CONSTRAINT users_score_positive CHECK (score > 0);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="ALTER TABLE ... VALIDATE CONSTRAINT ..."
 ALTER TABLE users ADD COLUMN age integer CHECK (age >= 0);
 ```
 

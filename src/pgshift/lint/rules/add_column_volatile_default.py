@@ -16,15 +16,15 @@ Add the column without a default (instant), set the default for new rows with
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="SET DEFAULT ..."
 ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="SET DEFAULT ..."
 ALTER TABLE users ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();
 ```
 
-```sql bad pg=10
+```sql bad pg=10 line=1 severity=warning safe="SET DEFAULT ..."
 ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';
 ```
 

@@ -16,11 +16,11 @@ and copy the rows into it), and acknowledge with
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="maintenance window"
 ALTER TABLE users ADD CONSTRAINT users_email_excl EXCLUDE USING btree (email WITH =);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="maintenance window"
 ALTER TABLE users ADD EXCLUDE USING btree (name WITH =) WHERE (n > 10);
 ```
 

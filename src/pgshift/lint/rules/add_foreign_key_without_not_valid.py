@@ -15,11 +15,11 @@ key per migration.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;
 ```
 

@@ -14,11 +14,11 @@ then `ADD CONSTRAINT ... PRIMARY KEY USING INDEX ...`, which is instant.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"
 ALTER TABLE events_2026 ADD PRIMARY KEY (at, kind);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"
 ALTER TABLE events_2026 ADD CONSTRAINT events_2026_pkey PRIMARY KEY (at);
 ```
 

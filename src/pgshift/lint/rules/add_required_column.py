@@ -16,11 +16,11 @@ by the CHECK ... NOT VALID route.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT NULL DEFAULT ..." fails=23502
 ALTER TABLE users ADD COLUMN plan text NOT NULL;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT NULL DEFAULT ..." fails=23502
 ALTER TABLE orders ADD COLUMN currency char(3) NOT NULL, ADD COLUMN note text;
 ```
 

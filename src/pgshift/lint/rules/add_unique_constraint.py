@@ -16,11 +16,11 @@ which is instant.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"
 ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"
 ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
 ```
 

@@ -21,15 +21,15 @@ created in the same migration may be attached freely.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE events ATTACH PARTITION events_2026 DEFAULT;
 ```
 
-```sql bad
+```sql bad line=3 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE events_2026 ADD CONSTRAINT events_2026_bound
     CHECK (at >= '2026-01-01' AND at < '2027-01-01') NOT VALID;
 ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');

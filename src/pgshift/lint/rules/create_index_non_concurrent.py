@@ -25,19 +25,19 @@ Indexes on tables created in the same migration are fine: nobody uses them yet.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE INDEX CONCURRENTLY"
 CREATE INDEX users_email_idx ON users (email);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"
 CREATE UNIQUE INDEX IF NOT EXISTS users_name_key ON users (name);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE INDEX CONCURRENTLY"
 CREATE INDEX ON users (lower(email)) WHERE created_at > '2026-01-01';
 ```
 
-```sql bad pg=14
+```sql bad pg=14 line=1 severity=warning safe="CREATE INDEX CONCURRENTLY"
 CREATE INDEX users_score_idx ON users (score);
 ```
 

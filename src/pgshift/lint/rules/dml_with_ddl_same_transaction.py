@@ -18,17 +18,17 @@ in the same migration are fine: nobody else uses it yet.
 
 ## Examples
 
-```sql bad
+```sql bad line=2 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE users ADD COLUMN plan text;
 UPDATE users SET plan = 'free' WHERE plan IS NULL;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="in the next"
 UPDATE orders SET total = 0 WHERE total IS NULL;
 ALTER TABLE orders ALTER COLUMN total SET NOT NULL;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="-- pgshift:no-transaction"
 CREATE INDEX orders_total_idx ON orders (total);
 DELETE FROM orders WHERE total < 0;
 ```

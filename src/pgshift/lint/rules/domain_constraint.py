@@ -18,15 +18,15 @@ no existing column, so constraints added to it later in the file are fine.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"
 CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="ADD CONSTRAINT ... NOT VALID"
 ALTER DOMAIN email ADD CONSTRAINT email_has_at CHECK (VALUE LIKE '%@%');
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT ..."
 ALTER DOMAIN email SET NOT NULL;
 ```
 

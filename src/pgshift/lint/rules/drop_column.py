@@ -15,11 +15,11 @@ needed again; acknowledge with `-- pgshift:allow drop-column`.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-column"
 ALTER TABLE users DROP COLUMN score;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-column"
 ALTER TABLE users DROP COLUMN IF EXISTS name, ADD COLUMN full_name text;
 ```
 

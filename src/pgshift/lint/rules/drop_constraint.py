@@ -15,11 +15,11 @@ migration fail fast and retry instead of queueing every query behind it.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:allow drop-constraint"
 ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:allow drop-constraint"
 ALTER TABLE users DROP CONSTRAINT IF EXISTS users_pkey CASCADE;
 ```
 

@@ -16,15 +16,15 @@ earlier in the same migration may be dropped freely.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"
 DROP INDEX users_n_idx;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"
 DROP INDEX IF EXISTS users_n_idx CASCADE;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"
 SET lock_timeout = '2s';
 DROP INDEX public.users_n_idx;
 ```

@@ -13,11 +13,11 @@ constraint, acknowledged with `-- pgshift:allow drop-not-null`.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:allow drop-not-null"
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:allow drop-not-null"
 ALTER TABLE orders ALTER total DROP NOT NULL, ALTER user_id DROP NOT NULL;
 ```
 

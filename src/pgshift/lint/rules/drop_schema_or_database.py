@@ -14,15 +14,15 @@ them, after a backup; do whole-database work by hand, not in a migration.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-schema-or-database"
 DROP SCHEMA billing CASCADE;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-schema-or-database"
 DROP SCHEMA IF EXISTS reporting;
 ```
 
-```sql bad
+```sql bad line=2 severity=error safe="by hand, after a backup"
 -- pgshift:no-transaction
 DROP DATABASE old_app;
 ```

@@ -17,11 +17,11 @@ migration may be dropped freely.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-table"
 DROP TABLE orders;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow drop-table"
 DROP TABLE IF EXISTS orders CASCADE;
 ```
 

@@ -19,17 +19,17 @@ setting.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="ALTER TYPE" fails=55P04
 ALTER TYPE mood ADD VALUE 'happy';
 UPDATE users SET name = 'cheerful' WHERE 'happy'::mood > 'ok';
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="ALTER TYPE" fails=55P04
 ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
 ALTER TABLE users ADD COLUMN feeling mood DEFAULT 'happy';
 ```
 
-```sql bad pg=11
+```sql bad pg=11 line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
 ALTER TYPE mood ADD VALUE 'happy';
 ```
 

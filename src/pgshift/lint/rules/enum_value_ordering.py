@@ -12,11 +12,11 @@ Say where it goes: `ALTER TYPE ... ADD VALUE 'x' BEFORE 'y'` (or `AFTER`).
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="ALTER TYPE"
 ALTER TYPE mood ADD VALUE 'meh';
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="ALTER TYPE"
 ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded';
 ```
 

@@ -15,11 +15,11 @@ one before adding the key.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="CREATE INDEX"
 CREATE TABLE comments (id bigint PRIMARY KEY, post_id bigint REFERENCES posts (id));
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="CREATE INDEX"
 ALTER TABLE orders ADD CONSTRAINT orders_coupon_fk FOREIGN KEY (coupon_id)
     REFERENCES coupons (id) NOT VALID;
 ```

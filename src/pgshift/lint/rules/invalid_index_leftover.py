@@ -16,12 +16,12 @@ again. By hand: `DROP INDEX CONCURRENTLY IF EXISTS` first.
 
 ## Examples
 
-```sql bad
+```sql bad line=2 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"
 -- pgshift:no-transaction
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"
 -- pgshift:no-transaction
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
 ```

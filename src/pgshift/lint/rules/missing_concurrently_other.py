@@ -22,23 +22,23 @@ Objects created in the same migration are fine.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="REINDEX TABLE CONCURRENTLY"
 REINDEX TABLE users;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="REINDEX INDEX CONCURRENTLY"
 REINDEX INDEX users_n_idx;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="REFRESH MATERIALIZED VIEW CONCURRENTLY"
 REFRESH MATERIALIZED VIEW daily_totals;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE events DETACH PARTITION events_2025;
 ```
 
-```sql bad pg=11
+```sql bad pg=11 line=1 severity=warning safe="CREATE INDEX CONCURRENTLY"
 REINDEX TABLE orders;
 ```
 

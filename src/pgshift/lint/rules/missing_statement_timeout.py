@@ -15,11 +15,11 @@ migration of their own.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="-- pgshift:statement-timeout 5min"
 ALTER TABLE users ADD COLUMN plan text;
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="-- pgshift:statement-timeout 5min"
 UPDATE users SET score = 0 WHERE score IS NULL;
 ```
 

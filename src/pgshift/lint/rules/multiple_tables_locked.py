@@ -13,12 +13,12 @@ One existing table per migration: split the file.
 
 ## Examples
 
-```sql bad
+```sql bad line=2 severity=warning safe="one migration for users"
 ALTER TABLE users ADD COLUMN plan text;
 ALTER TABLE orders ADD COLUMN currency text;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="one migration for users"
 CREATE INDEX users_name_idx ON users (name);
 CREATE INDEX orders_total_idx ON orders (total);
 ```

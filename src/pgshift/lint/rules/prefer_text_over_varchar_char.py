@@ -14,11 +14,11 @@ can be changed later with the `NOT VALID` route and no rewrite.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="CHECK (char_length("
 ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="CHECK (char_length("
 CREATE TABLE countries (code char(2) PRIMARY KEY, name varchar(100));
 ```
 

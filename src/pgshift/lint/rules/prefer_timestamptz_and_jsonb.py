@@ -14,11 +14,11 @@ indexes on its content, re-parsed at every access.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="timestamptz|jsonb"
 CREATE TABLE visits (at timestamp NOT NULL, data json);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="timestamptz"
 ALTER TABLE users ADD COLUMN last_seen timestamp without time zone;
 ```
 

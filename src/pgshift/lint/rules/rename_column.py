@@ -13,11 +13,11 @@ move the reads, and drop the old column in a later release. Or keep the old name
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="write to both"
 ALTER TABLE users RENAME COLUMN name TO full_name;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="write to both"
 ALTER TABLE IF EXISTS users RENAME name TO display_name;
 ```
 

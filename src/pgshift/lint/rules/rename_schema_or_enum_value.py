@@ -14,11 +14,11 @@ recreating the type, so prefer keeping it).
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="Create the new schema"
 ALTER SCHEMA billing RENAME TO payments;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="ALTER TYPE ... ADD VALUE"
 ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';
 ```
 

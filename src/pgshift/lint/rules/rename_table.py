@@ -13,11 +13,11 @@ writes go through; drop the view once no code uses the old name.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE VIEW"
 ALTER TABLE orders RENAME TO purchases;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="CREATE VIEW"
 ALTER TABLE IF EXISTS orders RENAME TO sales;
 ```
 

@@ -14,11 +14,11 @@ which uses the validated check instead of scanning, and drop the check.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE users ALTER COLUMN email SET NOT NULL;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE users ALTER COLUMN name SET NOT NULL, ALTER COLUMN n SET NOT NULL;
 ```
 
@@ -45,7 +45,7 @@ ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
 ALTER TABLE users ALTER COLUMN email SET NOT NULL;
 ```
 
-```sql bad pg=11
+```sql bad pg=11 line=4 severity=warning safe="VALIDATE CONSTRAINT"
 -- before PostgreSQL 12 the check does not spare the scan
 ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
 ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;

@@ -17,20 +17,20 @@ migration are fine: they are empty.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="maintenance window"
 CLUSTER orders USING orders_pkey;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="maintenance window"
 ALTER TABLE orders SET UNLOGGED;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="maintenance window"
 ALTER TABLE orders CLUSTER ON orders_pkey;
 CLUSTER orders;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="maintenance window"
 -- pgshift:no-transaction
 VACUUM (FULL, ANALYZE) orders;
 ```

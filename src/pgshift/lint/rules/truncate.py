@@ -15,11 +15,11 @@ a backup, and acknowledge with `-- pgshift:allow truncate`.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow truncate"
 TRUNCATE users CASCADE;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:allow truncate"
 TRUNCATE TABLE users, orders;
 ```
 

@@ -17,15 +17,15 @@ commits on its own.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction"
 DELETE FROM orders;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction"
 UPDATE users SET score = 0;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction"
 UPDATE users SET score = 0 WHERE true;
 ```
 

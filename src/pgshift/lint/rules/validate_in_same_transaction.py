@@ -15,12 +15,12 @@ the constraint.
 
 ## Examples
 
-```sql bad
+```sql bad line=2 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE users ADD CONSTRAINT users_score_positive CHECK (score > 0) NOT VALID;
 ALTER TABLE users VALIDATE CONSTRAINT users_score_positive;
 ```
 
-```sql bad
+```sql bad line=3 severity=warning safe="VALIDATE CONSTRAINT"
 ALTER TABLE users ALTER COLUMN name SET DEFAULT 'anonymous';
 ALTER TABLE users ADD CONSTRAINT users_n_check CHECK (n >= 0) NOT VALID;
 ALTER TABLE users VALIDATE CONSTRAINT users_n_check;
