@@ -81,6 +81,7 @@ class Settings:
     application_name: str = "pgshift"
     pg_version: int | None = None  # the target's major version, for lint without a server
     lint_disable: tuple[str, ...] = ()
+    lint_enable: tuple[str, ...] = ()  # rules that are off by default, turned on
     lint_severity: tuple[tuple[str, str], ...] = ()  # (rule id, "error" | "warning" | "info")
     seeds_dir: Path = field(default_factory=lambda: Path("seeds"))
     environment: str | None = None  # picks the seed set seeds/<environment>/
@@ -120,6 +121,7 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "application_name": ("PGSHIFT_APPLICATION_NAME", "str"),
     "pg_version": ("PGSHIFT_PG_VERSION", "major"),
     "lint_disable": ("PGSHIFT_LINT_DISABLE", "list"),
+    "lint_enable": ("PGSHIFT_LINT_ENABLE", "list"),
     "lint_severity": (None, "levels"),
     "seeds": ("PGSHIFT_SEEDS", "path"),
     "environment": ("PGSHIFT_ENV", "ident"),
@@ -334,6 +336,7 @@ def load_settings(
         application_name=values.get("application_name", "pgshift"),
         pg_version=values.get("pg_version"),
         lint_disable=values.get("lint_disable", ()),
+        lint_enable=values.get("lint_enable", ()),
         lint_severity=values.get("lint_severity", ()),
         seeds_dir=values.get("seeds", project_dir / "seeds"),
         environment=values.get("environment"),

@@ -110,13 +110,20 @@ def _rules(docs: Path | None) -> None:
         for group, title in GROUPS.items():
             click.echo(title)
             for rule in (r for r in RULES if r.group == group):
-                click.echo(f"  {rule.id:40} {rule.severity.value:8} {rule.summary}")
+                off = "" if rule.enabled_by_default else " (off unless lint_enable names it)"
+                click.echo(f"  {rule.id:40} {rule.severity.value:8} {rule.summary}{off}")
         return
     try:
         docs.mkdir(parents=True, exist_ok=True)
         for rule in RULES:
             (docs / f"{rule.id}.md").write_text(
-                page(rule.id, GROUPS[rule.group], rule.severity.value, rule.doc)
+                page(
+                    rule.id,
+                    GROUPS[rule.group],
+                    rule.severity.value,
+                    rule.doc,
+                    rule.enabled_by_default,
+                )
             )
         (docs / "README.md").write_text(index(RULES))
     except OSError as exc:

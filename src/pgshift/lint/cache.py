@@ -46,6 +46,7 @@ def options_key(options: LintOptions) -> str:
             options.lock_timeout,
             options.statement_timeout,
             sorted(options.disabled),
+            sorted(options.enabled),
             levels,
             sorted(r.id for r in options.rules) if options.rules is not None else None,
         ]

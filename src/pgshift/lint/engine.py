@@ -46,6 +46,7 @@ class LintOptions:
     lock_timeout: bool = False  # the runner sets lock_timeout for every migration
     statement_timeout: bool = False
     disabled: frozenset[str] = frozenset()
+    enabled: frozenset[str] = frozenset()  # rules that are off by default, turned on
     levels: Mapping[str, Severity] = field(default_factory=dict)
     rules: tuple[Rule, ...] | None = None  # None: every rule
     known: Known | None = None  # the live database's columns and checks, with a connection
@@ -54,20 +55,24 @@ class LintOptions:
         """The rules to run, each at its configured severity."""
         from pgshift.lint.rules import RULES
 
-        chosen = RULES if self.rules is None else self.rules
         levels = tuple(sorted((k, v.value) for k, v in self.levels.items()))
-        return _active(chosen, levels, self.disabled)
+        if self.rules is not None:  # named one by one: each runs, on by default or not
+            return _active(self.rules, levels, self.disabled, frozenset(r.id for r in self.rules))
+        return _active(RULES, levels, self.disabled, self.enabled)
 
 
 @lru_cache(maxsize=16)
 def _active(
-    chosen: tuple[Rule, ...], levels: tuple[tuple[str, str], ...], disabled: frozenset[str]
+    chosen: tuple[Rule, ...],
+    levels: tuple[tuple[str, str], ...],
+    disabled: frozenset[str],
+    enabled: frozenset[str],
 ) -> tuple[Rule, ...]:
     relevel = {rule: Severity(level) for rule, level in levels}
     return tuple(
         replace(rule, severity=relevel.get(rule.id, rule.severity))
         for rule in chosen
-        if rule.id not in disabled
+        if rule.id not in disabled and (rule.enabled_by_default or rule.id in enabled)
     )
 
 

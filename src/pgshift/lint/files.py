@@ -28,6 +28,8 @@ def options_from(
     where = str(settings.config_file or "settings")
     if settings.lint_disable:  # the check loads every rule: not on a cached run without need
         check_rule_ids(settings.lint_disable, f"{where}: lint_disable")
+    if settings.lint_enable:
+        check_rule_ids(settings.lint_enable, f"{where}: lint_enable")
     if settings.lint_severity:
         check_rule_ids((rule for rule, _ in settings.lint_severity), f"{where}: lint_severity")
     return LintOptions(
@@ -36,6 +38,7 @@ def options_from(
         lock_timeout=settings.lock_timeout is not None,
         statement_timeout=settings.statement_timeout is not None,
         disabled=frozenset(settings.lint_disable),
+        enabled=frozenset(settings.lint_enable),
         levels={rule: Severity(level) for rule, level in settings.lint_severity},
     )
 

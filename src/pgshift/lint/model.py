@@ -69,6 +69,8 @@ class Rule:
     # its error-level findings say what `pgshift migrate` refuses: the engine's own
     # MIGRATE_REFUSES finding is not repeated on a statement this rule flagged
     speaks_for_migrate: bool = False
+    # off unless the project turns it on (lint_enable): right for some projects only
+    enabled_by_default: bool = True
 
 
 # Findings of the engine itself, not of a rule: no page, no acknowledgement.

@@ -33,13 +33,14 @@ def _caption(match: re.Match[str]) -> str:
     return f"Flagged{on}" + (f" ({'; '.join(said)})" if said else "") + ":\n\n```sql"
 
 
-def page(rule_id: str, group: str, severity: str, doc: str) -> str:
+def page(rule_id: str, group: str, severity: str, doc: str, on: bool = True) -> str:
     """The Markdown page of one rule, for ``docs/rules/<id>.md``."""
     summary, _, rest = doc.strip().partition("\n")
     rest = _FENCE.sub(_caption, rest.strip())
+    off = "" if on else f"Off by default: `lint_enable = [\"{rule_id}\"]` turns it on. "
     return (
         f"# {rule_id}\n\n{summary.strip()}\n\n"
-        f"Group: {group}. Default severity: {severity}. "
+        f"Group: {group}. Default severity: {severity}. {off}"
         f"Acknowledge with `-- pgshift:allow {rule_id}`.\n\n{rest}\n"
     )
 
@@ -57,7 +58,9 @@ def index(rules: Sequence[Rule]) -> str:
     for group, title in GROUPS.items():
         lines += [f"## {title}", "", "| rule | severity | what it catches |", "| --- | --- | --- |"]
         lines += [
-            f"| [{r.id}]({r.id}.md) | {r.severity.value} | {r.summary} |"
+            f"| [{r.id}]({r.id}.md) | {r.severity.value} | {r.summary}"
+            + ("" if r.enabled_by_default else " (off by default)")
+            + " |"
             for r in rules
             if r.group == group
         ]

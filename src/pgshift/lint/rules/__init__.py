@@ -51,6 +51,7 @@ MODULES = (
     "enum_value_ordering",
     "naming_and_identifiers",
     "fk_without_index",
+    "unqualified_name",
 )
 
 
