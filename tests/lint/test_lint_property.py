@@ -962,7 +962,11 @@ def _check(sql: str, options: LintOptions) -> None:
 
 def test_every_rule_on_every_choice_of_every_part() -> None:
     for sql in every_choice():
-        for options in (LintOptions(), LintOptions(pg_version=11, estimates=ESTIMATES)):
+        every = frozenset(r.id for r in RULES)
+        for options in (
+            LintOptions(enabled=every),
+            LintOptions(pg_version=11, estimates=ESTIMATES, enabled=every),
+        ):
             _check(sql + ";\n", options)
 
 
@@ -1024,6 +1028,8 @@ options = st.builds(
     estimates=st.sampled_from([None, ESTIMATES]),
     lock_timeout=st.booleans(),
     statement_timeout=st.booleans(),
+    # the rules that are off by default must not raise either
+    enabled=st.just(frozenset(r.id for r in RULES if not r.enabled_by_default)),
 )
 
 
