@@ -349,3 +349,15 @@ def test_a_big_file_keeps_no_parse_tree(monkeypatch: pytest.MonkeyPatch) -> None
     found = _split(_data_migration(200))
     assert all(s.parsed is None for s in found)
     assert found[-1].tree["relation"]["relname"] == "items"
+
+
+@pytest.mark.parametrize("sql", ["REPACK users;", "SELECT 1;\n-- next\nCRATE TABLE t (id int);"])
+def test_a_command_the_parser_does_not_know_is_named(sql: str) -> None:
+    with pytest.raises(SqlError, match=r"begins no statement that PostgreSQL \d+ knows") as e:
+        split(Section(sql, Path("m.sql"), 1))
+    assert "newer PostgreSQL" in e.value.hint
+
+
+def test_a_syntax_error_inside_a_statement_is_the_parser_s_own() -> None:
+    with pytest.raises(SqlError, match='syntax error at or near "\\("'):
+        split(Section("CREATE TABLE (;", Path("m.sql"), 1))
