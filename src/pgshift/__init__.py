@@ -123,9 +123,8 @@ class LintPackage(ModuleType):
     binds the name to it: so the package, called, is the function."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from pgshift.api import lint
-
-        return lint(*args, **kwargs)
+        # looked up as the other exports are: the lint package sits below the API
+        return import_module(_EXPORTS["lint"]).lint(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:
