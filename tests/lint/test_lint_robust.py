@@ -74,10 +74,10 @@ def test_a_subquery_in_set_is_checked_like_any_statement() -> None:
 
 def test_a_column_set_twice_is_found_and_array_elements_are_not() -> None:
     twice = _findings("UPDATE t SET a = NULL, a[1] = 2 WHERE id = 1;\n")
-    (finding,) = [f for f in twice if f.rule == "naming-and-identifiers"]
+    (finding,) = [f for f in twice if f.rule == "duplicate-column"]
     assert "sets a 2 times" in finding.message
     elements = _findings("UPDATE t SET a[1] = 1, a[2] = 2 WHERE id = 1;\n")
-    assert "naming-and-identifiers" not in {f.rule for f in elements}
+    assert "duplicate-column" not in {f.rule for f in elements}
 
 
 def _breaks_on_drops(stmt: Stmt, ctx: Context) -> Iterator[Hit]:

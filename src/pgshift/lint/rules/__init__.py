@@ -45,6 +45,7 @@ MODULES = (
     "missing_statement_timeout",
     "non_idempotent_in_non_transactional",
     "invalid_index_leftover",
+    "duplicate_column",
     "prefer_text_over_varchar_char",
     "prefer_bigint_and_identity",
     "prefer_timestamptz_and_jsonb",
