@@ -113,7 +113,12 @@ def test_the_lock_a_rule_claims_is_the_lock_taken(
 # What each error-level rule claims, since migrate refuses its findings: data loss (the
 # destructive group), a failure PostgreSQL answers with a SQLSTATE (checked below), or
 # what migrate itself refuses before running anything (checked by the runner's tests).
-FAILS = {"add-required-column", "enum-add-value-in-transaction", "concurrently-in-transaction"}
+FAILS = {
+    "add-required-column",
+    "enum-add-value-in-transaction",
+    "concurrently-in-transaction",
+    "duplicate-column",
+}
 REFUSED_BY_MIGRATE = {"transaction-control-in-file"}
 
 

@@ -35,33 +35,34 @@ of a view or a new table its own name with `AS`.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="Set score once" fails=42601
 UPDATE users SET score = 0, score = 1 WHERE id = 1;
 ```
 
-```sql bad
-UPDATE users SET tags = '{}', tags[1] = 'new' WHERE id = 1;
+```sql bad line=1 severity=error safe="Set name once" fails=42601
+MERGE INTO users u USING (SELECT 1 AS id) s ON u.id = s.id
+WHEN MATCHED THEN UPDATE SET name = 'a', name = 'b';
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="Name email once" fails=42701
 INSERT INTO users (id, email, email) VALUES (1, 'a@example.com', 'b@example.com');
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="Set score once" fails=42601
 INSERT INTO users (id, score) VALUES (1, 0)
 ON CONFLICT (id) DO UPDATE SET score = 0, score = excluded.score;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="own name with AS" fails=42701
 CREATE VIEW user_orders AS
 SELECT users.id, orders.id, orders.total FROM users JOIN orders ON orders.user_id = users.id;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="own name with AS" fails=42701
 CREATE TABLE totals AS SELECT 1, 2;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="Add plan once" fails=42701
 ALTER TABLE users ADD COLUMN plan text, ADD COLUMN plan text;
 ```
 

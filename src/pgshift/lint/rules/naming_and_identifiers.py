@@ -25,25 +25,25 @@ Keep identifiers to 63 bytes, and name every index explicitly
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="CREATE INDEX"
 CREATE INDEX ON users (email);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="at most 63 bytes"
 CREATE TABLE subscription_renewal_reminders_sent_to_customers_by_email_or_text_message (id bigint);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="at most 63 bytes"
 ALTER TABLE users
 ADD CONSTRAINT users_email_must_be_lower_case_and_contain_an_at_sign_and_no_spaces_check
 CHECK (email = lower(email));
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="at most 63 bytes"
 DROP TABLE subscription_renewal_reminders_sent_to_customers_by_email_or_text_message;
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="at most 63 bytes"
 CREATE TABLE "événements_récurrents_à_envoyer_aux_abonnés_étrangers_été" (id bigint);
 ```
 
