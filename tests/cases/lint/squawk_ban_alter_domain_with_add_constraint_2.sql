@@ -1,0 +1,7 @@
+-- case: ALTER DOMAIN ADD CONSTRAINT ... NOT VALID reads no row
+-- expect: domain-constraint none
+-- live: CREATE DOMAIN dpos AS integer;
+-- live: CREATE TABLE dt (x dpos);
+-- live: INSERT INTO dt SELECT g FROM generate_series(1, 100) g;
+-- runs: ok
+ALTER DOMAIN dpos ADD CONSTRAINT dpos_positive CHECK (value > 0) NOT VALID;
