@@ -35,6 +35,8 @@ def options_from(
     return LintOptions(
         pg_version=pg_version if pg_version is not None else settings.pg_version,
         estimates=estimates,
+        # the lock_timeout `pgshift migrate` sets for every migration: 5 s unless turned
+        # off, with or without a pgshift.toml (missing-lock-timeout's doc says so)
         lock_timeout=settings.lock_timeout is not None,
         statement_timeout=settings.statement_timeout is not None,
         disabled=frozenset(settings.lint_disable),

@@ -88,9 +88,11 @@ WHERE k.contype = 'c'
 
 
 def _mods(typname: str, typmod: int) -> tuple[int, ...]:
-    """A column's modifiers from ``atttypmod``, as they are written in SQL."""
+    """A column's modifiers from ``atttypmod``, as they are written in SQL (an array's are
+    its element's: ``_varchar`` is ``varchar[]``)."""
     if typmod < 0:
         return ()
+    typname = typname.removeprefix("_")
     if typname in ("varchar", "bpchar", "bit", "varbit"):
         return (typmod - 4,) if typname in ("varchar", "bpchar") else (typmod,)
     if typname == "numeric":

@@ -4,10 +4,31 @@
 
 `ALTER COLUMN ... TYPE` rewrites every row and rebuilds every index on the
 table while an ACCESS EXCLUSIVE lock stops all reads and writes, unless the old
-type converts to the new one without a change of bytes (`varchar` to `text`,
-a longer `varchar(n)`, `timestamp` to `timestamptz` with a UTC session). The
-classic case, `integer` to `bigint`, rewrites. (Changes that can lose data are
-the `narrowing-type-change` rule's.)
+type converts to the new one without a change of bytes. The classic case,
+`integer` to `bigint`, rewrites. (Changes that can lose data are the
+`narrowing-type-change` rule's.)
+
+## How pgshift decides
+
+When lint knows the column's current type (from the live database with `--url`,
+from an earlier file of the run, or from an earlier statement of the file), the
+change is silent where PostgreSQL keeps the table's file:
+
+- `varchar(n)` to `varchar(m)` with m >= n, to `varchar` or to `text`; `text` to
+  `varchar`; either to `citext`;
+- `numeric(p, s)` to `numeric`, or to `numeric(p2, s)` with p2 >= p (the same
+  scale: another scale rewrites);
+- `bit varying(n)` to a longer `bit varying`; `bit(n)` to `bit varying`;
+- `timestamp(p)`, `timestamptz(p)`, `time(p)`, `timetz(p)` to a precision at least p;
+- `timestamp` to `timestamptz` (PostgreSQL 12 and later, in a session whose time zone
+  is UTC).
+
+Everything else rewrites (and is reported here, unless it narrows the column, which
+is `narrowing-type-change`'s): `integer` to `bigint`, `char(n)` to another length or
+type, `date` to `timestamp`, and any change of an array type (`varchar(10)[]` to
+`text[]` too). When
+the current type is unknown, a change to `text`, `varchar`, `timestamptz` or `citext`
+without a limit (not an array of them) is taken not to rewrite, any other to rewrite.
 
 ## Solution
 
@@ -28,6 +49,16 @@ ALTER TABLE users ALTER COLUMN score TYPE double precision;
 ALTER TABLE users ALTER COLUMN id TYPE numeric;
 ```
 
+```sql bad
+ALTER TABLE users ADD COLUMN price numeric(10, 2);
+ALTER TABLE users ALTER COLUMN price TYPE numeric(12, 3);
+```
+
+```sql bad
+ALTER TABLE users ADD COLUMN tags varchar(10)[];
+ALTER TABLE users ALTER COLUMN tags TYPE text[];
+```
+
 ```sql good
 ALTER TABLE users ALTER COLUMN email TYPE text;
 ```
@@ -39,6 +70,11 @@ ALTER TABLE users ALTER COLUMN created_at TYPE timestamptz;
 ```sql good
 ALTER TABLE users ADD COLUMN n_big bigint;
 ```
+
+```sql good
+ALTER TABLE users ADD COLUMN price numeric(10, 2);
+ALTER TABLE users ALTER COLUMN price TYPE numeric(12, 2);
+```
 """
 
 from __future__ import annotations
@@ -47,22 +83,33 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.lint.rules.narrowing_type_change import narrowing
-from pgshift.migrations.tree import Node, altered_table, commands_of, type_mods, type_name
+from pgshift.lint.rules.narrowing_type_change import (
+    SqlType,
+    judge,
+    keeps_the_file,
+    new_type,
+    old_type,
+)
+from pgshift.migrations.tree import Node, altered_table, commands_of
 
 # Targets the old type usually converts to without rewriting (from varchar, from
-# timestamp with a UTC session); only their unlimited forms.
+# timestamp with a UTC session), when the old type is unknown; only their unlimited
+# forms, and not arrays (an array's elements are converted one by one: a rewrite).
 _NO_REWRITE = {"text", "varchar", "timestamptz", "citext"}
 
 
-def rewrites(cmd: Node) -> bool:
+def rewrites(cmd: Node, old: SqlType | None = None) -> bool:
     """Whether an ``ALTER COLUMN ... TYPE`` command (JSON) rewrites the table without
-    narrowing it (narrowing is the ``narrowing-type-change`` rule's)."""
+    narrowing it (narrowing is the ``narrowing-type-change`` rule's); ``old``: the
+    column's current type, when known."""
     column_def = (cmd.get("def") or {}).get("ColumnDef", {})
-    node = column_def.get("typeName")
-    return not narrowing(column_def) and not (
-        type_name(node) in _NO_REWRITE and not type_mods(node)
-    )
+    new = new_type(column_def)
+    using = bool(column_def.get("raw_default"))
+    if judge(new, old, using) is not None:
+        return False
+    if old is not None and not using:
+        return not keeps_the_file(old, new)
+    return not (new.name in _NO_REWRITE and not new.mods and not new.array)
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
@@ -70,14 +117,16 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not table or ctx.is_new(table):
         return
     for cmd in commands_of(stmt.body, "AT_AlterColumnType"):
-        if not rewrites(cmd):
-            continue
-        name = type_name((cmd.get("def") or {}).get("ColumnDef", {}).get("typeName"))
         column = cmd.get("name", "?")
+        new = new_type((cmd.get("def") or {}).get("ColumnDef", {}))
+        old = old_type(ctx, table, column, new)
+        if not rewrites(cmd, old):
+            continue
+        change = f"from {old} to {new}" if old is not None else f"to {new}"
         yield Hit(
-            f"changing {table}.{column} to {name} rewrites the table and rebuilds its indexes "
+            f"changing {table}.{column} {change} rewrites the table and rebuilds its indexes "
             f"under an ACCESS EXCLUSIVE lock that stops every read and write{ctx.size(table)}.",
-            f"Add a {name} column, keep it in step with a trigger, backfill in batches, swap the "
+            f"Add a {new} column, keep it in step with a trigger, backfill in batches, swap the "
             f"columns in one short migration, and drop {column} later.",
         )
 

@@ -8,25 +8,42 @@ later query on the table queues behind the waiting statement, so one slow
 report turns a quick migration into an outage. With a `lock_timeout` the
 migration gives up instead, and can be retried.
 
-pgshift sets a `lock_timeout` of 5 s for every migration unless the project turns
-it off (`lock_timeout = 0` in `pgshift.toml`), so in a project this rule speaks
-only then, or when a file turns it off (`-- pgshift:lock-timeout 0`); linted
-without a project, it speaks whenever no timeout is set.
+## When it speaks
+
+`pgshift migrate` sets a `lock_timeout` of 5 s for every migration: that is the
+default of the `lock_timeout` setting, so it holds in a project whose `pgshift.toml`
+does not set it and outside a project (no `pgshift.toml` at all) alike. `pgshift
+lint` judges a file as `pgshift migrate` runs it, with the same settings, so this
+rule speaks only where the timeout is turned off: by the configuration
+(`lock_timeout = 0` in `pgshift.toml`, or `PGSHIFT_LOCK_TIMEOUT=0`), or by the file
+(`-- pgshift:lock-timeout 0`, or `RESET lock_timeout` before the statement).
+
+If another tool runs your migrations (one that sets no `lock_timeout`), lint them
+with `lock_timeout = 0` in `pgshift.toml` or `PGSHIFT_LOCK_TIMEOUT=0`, so lint judges
+them as that tool runs them.
 
 ## Solution
 
-Keep the project's `lock_timeout`, or put `-- pgshift:lock-timeout 2s` at the
-top of the file, so the lock wait is bounded. Not for `CONCURRENTLY` statements,
+Keep the default `lock_timeout`, or put `-- pgshift:lock-timeout 2s` at the top
+of the file, so the lock wait is bounded. Not for `CONCURRENTLY` statements,
 which wait for other transactions by design.
 
 ## Examples
 
 ```sql bad
+-- pgshift:lock-timeout 0
 ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;
 ```
 
 ```sql bad
+-- pgshift:lock-timeout 0
 CREATE INDEX users_name_idx ON users (name);
+```
+
+```sql bad
+SET lock_timeout = '2s';
+RESET lock_timeout;
+ALTER TABLE users ADD COLUMN phone text;
 ```
 
 ```sql good
@@ -35,11 +52,13 @@ ALTER TABLE users ADD COLUMN phone text;
 ```
 
 ```sql good
+-- pgshift:lock-timeout 0
 SET lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN phone text;
 ```
 
 ```sql good
+-- pgshift:lock-timeout 0
 CREATE TABLE plans (id bigint);
 ALTER TABLE plans ADD COLUMN name text;
 ```
