@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pgshift.lint.known import ColumnType, Known, Learner
     from pgshift.migrations.statements import Statement
 
+# Statement types whose trees the schema facts learn from (see lint.known).
+LEARNED = frozenset({"CreateStmt", "AlterTableStmt"})
 # Statement types that change data rather than the schema.
 DML = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt"})
 
@@ -159,7 +161,8 @@ class Context:
 
             self._facts = Learner.starting_from(self.before() if self.before else None)
             for stmt in self.statements[: self.index]:
-                self._facts.learn_one(stmt.node, stmt.body)
+                if stmt.node in LEARNED:  # the others' trees are not parsed again
+                    self._facts.learn_one(stmt.node, stmt.body)
         return self._facts
 
     def column_type(self, table: str, column: str) -> ColumnType | None:
@@ -175,27 +178,89 @@ class Context:
         return None if self.pg_version is None else self.pg_version >= major
 
 
+# ALTER TABLE commands that take SHARE UPDATE EXCLUSIVE: reads and writes go on
+_WEAK_ALTERS = frozenset(
+    {
+        "AT_ValidateConstraint",
+        "AT_SetStatistics",
+        "AT_SetOptions",
+        "AT_ResetOptions",
+        "AT_ClusterOn",
+        "AT_DropCluster",
+    }
+)
+_LOCK_SHARE = 5  # LOCK TABLE modes from SHARE up block writes (lockdefs.h numbering)
+
+
+def _find_foreign_tables(elements: Iterable[Node]) -> list[str]:
+    """The tables a new table's foreign keys reference (locked SHARE ROW EXCLUSIVE)."""
+    found = []
+    for element in elements:
+        constraints = [element.get("Constraint")] if "Constraint" in element else []
+        if "ColumnDef" in element:
+            column = element["ColumnDef"]
+            constraints = [c.get("Constraint") for c in column.get("constraints") or ()]
+        for constraint in constraints:
+            if constraint and constraint.get("pktable"):
+                found.append(relation(constraint["pktable"]))
+    return found
+
+
 def strong_locks(stmt: Stmt) -> list[str]:
-    """The existing tables a statement locks against writes (SHARE or stronger)."""
+    """The existing tables a statement locks against writes (SHARE or stronger); for
+    ``DROP INDEX`` and ``ALTER DOMAIN``, the index or domain whose tables it locks."""
     body = stmt.body
-    if stmt.node == "AlterTableStmt" and body.get("objtype") in ("OBJECT_TABLE", None):
+    node = stmt.node
+    if node == "AlterTableStmt" and body.get("objtype") in ("OBJECT_TABLE", None):
+        commands = alter_commands(body)
+        if commands and all(
+            c.get("subtype") in _WEAK_ALTERS
+            or (c.get("def") or {}).get("PartitionCmd", {}).get("concurrent")
+            for c in commands
+        ):
+            return []
         tables = [relation(body.get("relation"))]
-        for cmd in alter_commands(body):
+        for cmd in commands:
             definition = cmd.get("def") or {}
             if "Constraint" in definition and definition["Constraint"].get("pktable"):
                 tables.append(relation(definition["Constraint"]["pktable"]))
         return tables
-    if stmt.node == "IndexStmt" and not body.get("concurrent"):
+    if node == "IndexStmt" and not body.get("concurrent"):
         return [relation(body.get("relation"))]
-    if stmt.node in ("CreateTrigStmt", "RuleStmt", "CreatePolicyStmt"):
+    if node in ("CreateTrigStmt", "RuleStmt", "CreatePolicyStmt"):
         return [relation(body.get("relation"))]
-    if stmt.node == "RenameStmt" and body.get("relation"):
+    if node == "RenameStmt" and body.get("relation"):
         return [relation(body.get("relation"))]
-    if stmt.node == "TruncateStmt":
+    if node == "TruncateStmt":
         return [relation(r.get("RangeVar")) for r in body.get("relations") or ()]
-    if stmt.node == "DropStmt" and body.get("removeType") == "OBJECT_TABLE":
+    if node == "DropStmt" and body.get("removeType") in ("OBJECT_TABLE", "OBJECT_INDEX"):
+        if body.get("concurrent"):
+            return []
         objects = body.get("objects") or ()
         return [".".join(strings(o.get("List", {}).get("items"))) for o in objects]
+    if node == "LockStmt" and (body.get("mode") or 0) >= _LOCK_SHARE:
+        return [relation(r.get("RangeVar")) for r in body.get("relations") or ()]
+    if node == "ReindexStmt" and body.get("relation"):
+        concurrent = any(
+            p.get("DefElem", {}).get("defname") == "concurrently" for p in body.get("params") or ()
+        )
+        return [] if concurrent else [relation(body.get("relation"))]
+    if node == "VacuumStmt" and any(
+        o.get("DefElem", {}).get("defname") == "full" for o in body.get("options") or ()
+    ):
+        return [
+            relation(r.get("VacuumRelation", {}).get("relation")) for r in body.get("rels") or ()
+        ]
+    if node == "ClusterStmt" and body.get("relation"):
+        return [relation(body.get("relation"))]
+    if node == "RefreshMatViewStmt" and not body.get("concurrent"):
+        return [relation(body.get("relation"))]
+    if node == "CreateStmt":
+        return _find_foreign_tables(body.get("tableElts") or ())
+    if node == "AlterDomainStmt" and body.get("subtype") == "C":
+        constraint = (body.get("def") or {}).get("Constraint") or {}
+        if not constraint.get("skip_validation"):
+            return [".".join(strings(body.get("typeName")))]
     return []
 
 
@@ -222,7 +287,23 @@ def created_schema(stmt: Stmt) -> tuple[str, ...]:
 
 def _creates(stmt: Stmt) -> tuple[str, ...]:
     created = creates_table(stmt)
+    if created and stmt.body.get("if_not_exists"):
+        return ()  # the table may be there already, rows and all: it is not new
     return (created, bare(created)) if created else ()
+
+
+def _zero(body: Node) -> bool:
+    """Whether a ``SET`` gives 0 (``0``, ``'0'``, ``'0s'``, ``DEFAULT``): no timeout."""
+    if body.get("kind") == "VAR_SET_DEFAULT":
+        return True
+    args: list[Node] = body.get("args") or []
+    if len(args) != 1:
+        return False
+    const = args[0].get("A_Const", {})
+    if "ival" in const:
+        return int(const["ival"].get("ival", 0)) == 0
+    text = str(const.get("sval", {}).get("sval", "")).strip().lower()
+    return bool(text) and text.rstrip("abcdefghijklmnopqrstuvwxyz ").strip() in ("0", "0.0")
 
 
 def advance(ctx: Context, stmt: Stmt) -> None:
@@ -231,7 +312,7 @@ def advance(ctx: Context, stmt: Stmt) -> None:
     if stmt.node == "VariableSetStmt":
         name = body.get("name")
         if name == "lock_timeout":
-            ctx.lock_timeout = body.get("kind") != "VAR_RESET"
+            ctx.lock_timeout = body.get("kind") != "VAR_RESET" and not _zero(body)
         elif name == "statement_timeout":
             ctx.statement_timeout = body.get("kind") != "VAR_RESET"
     elif stmt.node == "AlterTableStmt":
@@ -250,7 +331,7 @@ def advance(ctx: Context, stmt: Stmt) -> None:
             ctx.dml_before = True
         elif stmt.node not in ("VariableSetStmt", "SelectStmt", "DoStmt"):
             ctx.ddl_before = True
-    if ctx._facts is not None:
+    if ctx._facts is not None and stmt.node in LEARNED:
         ctx._facts.learn_one(stmt.node, body)
     ctx.index += 1
 

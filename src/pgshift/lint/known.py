@@ -115,7 +115,9 @@ def from_database(conn: psycopg.Connection[Any]) -> Known:
     pending: dict[tuple[str, str], str] = {}
     for schema, table, name, valid, definition in conn.execute(_CHECKS).fetchall():
         try:
-            tree = parse_tree(f"SELECT 1 WHERE {definition.removeprefix('CHECK ')}")
+            # "CHECK ((c IS NOT NULL)) NOT VALID": the expression alone
+            expression = definition.removeprefix("CHECK ").removesuffix(" NOT VALID")
+            tree = parse_tree(f"SELECT 1 WHERE {expression}")
         except Exception:  # noqa: S112 - a definition the parser cannot read proves nothing
             continue
         column = _not_null_column(tree.get("whereClause"))
@@ -174,7 +176,11 @@ class Learner:
 
     def known(self) -> Known:
         """What is known now."""
-        return Known({t: dict(c) for t, c in self.columns.items()}, frozenset(self.not_null_checks))
+        return Known(
+            {t: dict(c) for t, c in self.columns.items()},
+            frozenset(self.not_null_checks),
+            dict(self.pending),
+        )
 
     def learn(self, statements: Iterable[Statement]) -> None:
         """What a file's statements leave behind (only what these facts track)."""

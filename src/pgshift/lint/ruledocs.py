@@ -37,7 +37,7 @@ def page(rule_id: str, group: str, severity: str, doc: str, on: bool = True) -> 
     """The Markdown page of one rule, for ``docs/rules/<id>.md``."""
     summary, _, rest = doc.strip().partition("\n")
     rest = _FENCE.sub(_caption, rest.strip())
-    off = "" if on else f"Off by default: `lint_enable = [\"{rule_id}\"]` turns it on. "
+    off = "" if on else f'Off by default: `lint_enable = ["{rule_id}"]` turns it on. '
     return (
         f"# {rule_id}\n\n{summary.strip()}\n\n"
         f"Group: {group}. Default severity: {severity}. {off}"

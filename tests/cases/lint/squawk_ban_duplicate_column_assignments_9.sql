@@ -1,4 +1,4 @@
 -- case: CREATE TABLE with a column twice fails
--- expect: naming-and-identifiers info line 4
+-- expect: duplicate-column error line 4
 -- runs: fails 42701
 CREATE TABLE t (a int, a text);

@@ -38,17 +38,28 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
-from pgshift.migrations.tree import added_constraints, altered_table
+from pgshift.migrations.tree import added_columns, added_constraints, altered_table
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     table = altered_table(stmt.node, stmt.body)
     if not table or ctx.is_new(table):
         return
-    for constraint in added_constraints(stmt.body):
+    # ADD PRIMARY KEY (...), and ADD COLUMN ... PRIMARY KEY (the column's own constraint)
+    found = [
+        (c, [k["String"]["sval"] for k in c.get("keys") or ()])
+        for c in added_constraints(stmt.body)
+    ]
+    for column in added_columns(stmt.body):
+        found += [
+            (c["Constraint"], [column.get("colname", "?")])
+            for c in column.get("constraints") or ()
+            if "Constraint" in c
+        ]
+    for constraint, keys in found:
         if constraint.get("contype") != "CONSTR_PRIMARY" or constraint.get("indexname"):
             continue
-        columns = ", ".join(k["String"]["sval"] for k in constraint.get("keys") or ())
+        columns = ", ".join(keys)
         yield Hit(
             f"ADD PRIMARY KEY on {table} builds its index (and checks NOT NULL) under an ACCESS "
             f"EXCLUSIVE lock that stops every read and write{ctx.size(table)}.",

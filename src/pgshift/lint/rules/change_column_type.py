@@ -37,24 +37,24 @@ batches, swap the columns in one short migration, and drop the old one later.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=warning safe="keep it in step with a trigger"
 ALTER TABLE users ALTER COLUMN n TYPE bigint;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="keep it in step with a trigger"
 ALTER TABLE users ALTER COLUMN score TYPE double precision;
 ```
 
-```sql bad
+```sql bad line=1 severity=warning safe="keep it in step with a trigger"
 ALTER TABLE users ALTER COLUMN id TYPE numeric;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="keep it in step with a trigger"
 ALTER TABLE users ADD COLUMN price numeric(10, 2);
 ALTER TABLE users ALTER COLUMN price TYPE numeric(12, 3);
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="keep it in step with a trigger"
 ALTER TABLE users ADD COLUMN tags varchar(10)[];
 ALTER TABLE users ALTER COLUMN tags TYPE text[];
 ```
@@ -85,6 +85,7 @@ from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Lock, Rule, Severity
 from pgshift.lint.rules.narrowing_type_change import (
     SqlType,
+    has_using,
     judge,
     keeps_the_file,
     new_type,
@@ -104,7 +105,7 @@ def rewrites(cmd: Node, old: SqlType | None = None) -> bool:
     column's current type, when known."""
     column_def = (cmd.get("def") or {}).get("ColumnDef", {})
     new = new_type(column_def)
-    using = bool(column_def.get("raw_default"))
+    using = has_using(column_def, cmd.get("name"))
     if judge(new, old, using) is not None:
         return False
     if old is not None and not using:

@@ -30,17 +30,17 @@ which wait for other transactions by design.
 
 ## Examples
 
-```sql bad
+```sql bad line=2 severity=warning safe="-- pgshift:lock-timeout 2s"
 -- pgshift:lock-timeout 0
 ALTER TABLE users ADD COLUMN phone VARCHAR(20) CONSTRAINT phone_unique UNIQUE;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="-- pgshift:lock-timeout 2s"
 -- pgshift:lock-timeout 0
 CREATE INDEX users_name_idx ON users (name);
 ```
 
-```sql bad
+```sql bad line=3 severity=warning safe="-- pgshift:lock-timeout 2s"
 SET lock_timeout = '2s';
 RESET lock_timeout;
 ALTER TABLE users ADD COLUMN phone text;

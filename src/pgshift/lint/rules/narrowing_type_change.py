@@ -43,23 +43,23 @@ column, backfill it in batches, switch the code, then drop the old one.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT VALID"
 ALTER TABLE users ALTER COLUMN email TYPE varchar(20);
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT VALID"
 ALTER TABLE users ALTER COLUMN email TYPE char(50);
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT VALID"
 ALTER TABLE users ALTER COLUMN score TYPE smallint;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="NOT VALID"
 ALTER TABLE users ALTER COLUMN name TYPE varchar(80) USING left(name, 80);
 ```
 
-```sql bad
+```sql bad line=2 severity=error safe="NOT VALID"
 ALTER TABLE users ADD COLUMN nick varchar(100);
 ALTER TABLE users ALTER COLUMN nick TYPE varchar(50);
 ```
@@ -101,8 +101,10 @@ from pgshift.migrations.tree import (
     altered_table,
     commands_of,
     is_array,
+    strings,
     type_mods,
     type_name,
+    unwrap,
 )
 
 if TYPE_CHECKING:
@@ -192,6 +194,26 @@ def new_type(column_def: Node) -> SqlType:
     node = column_def.get("typeName")
     assert node is None or isinstance(node, dict)
     return SqlType.of(type_name(node), type_mods(node), is_array(node))
+
+
+def has_using(column_def: Node, column: str | None = None) -> bool:
+    """Whether an ``ALTER COLUMN ... TYPE`` has a ``USING`` expression of its own: a plain
+    cast of the column itself to the new type (``USING c::text``) is what PostgreSQL does
+    without one, so it does not count (``column``: the column, when known)."""
+    using = column_def.get("raw_default")
+    if not using:
+        return False
+    if column is None:
+        return True
+    kind, body = unwrap(using)
+    if kind == "TypeCast":
+        cast = body.get("typeName")
+        if new_type({"typeName": cast}) != new_type(column_def):
+            return True
+        kind, body = unwrap(body.get("arg") or {})
+    if kind != "ColumnRef":
+        return True
+    return strings(body.get("fields")) != [column]
 
 
 def old_type(ctx: Context, table: str, column: str, new: SqlType) -> SqlType | None:
@@ -394,7 +416,7 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         column = cmd.get("name", "?")
         new = new_type(column_def)
         old = old_type(ctx, table, column, new)
-        found = judge(new, old, bool(column_def.get("raw_default")))
+        found = judge(new, old, has_using(column_def, column))
         if found is None:
             continue
         change = (

@@ -36,27 +36,27 @@ columns that reference it and for counters.
 
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=info safe="GENERATED ALWAYS AS IDENTITY"
 CREATE TABLE teams (id serial PRIMARY KEY, name text);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="GENERATED ALWAYS AS IDENTITY"
 CREATE TABLE members (id integer PRIMARY KEY, team_id integer REFERENCES teams);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="GENERATED ALWAYS AS IDENTITY"
 ALTER TABLE orders ADD COLUMN coupon_id int;
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="GENERATED ALWAYS AS IDENTITY"
 CREATE TABLE events (id serial8 PRIMARY KEY, name text);
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="view_count bigint"
 ALTER TABLE posts ADD COLUMN view_count integer NOT NULL DEFAULT 0;
 ```
 
-```sql bad
+```sql bad line=1 severity=info safe="tag_ids bigint[]"
 ALTER TABLE posts ADD COLUMN tag_ids integer[];
 ```
 
