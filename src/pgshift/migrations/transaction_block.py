@@ -112,9 +112,9 @@ def no_transaction_command(node: str, body: dict[str, Any]) -> str | None:
 
     Options count by their value (``REINDEX (CONCURRENTLY false)`` runs in a
     transaction). ``DROP SUBSCRIPTION`` is named though it runs in one when the
-    subscription has no replication slot (:func:`split` knows when the file said so);
-    a ``DO`` block or a ``CALL`` that commits is left to :func:`split` (it depends on the
-    code, and on the procedures the file creates)."""
+    subscription has no replication slot (:class:`FileFacts` knows when the file said
+    so); a ``DO`` block or a ``CALL`` that commits is left to :meth:`FileFacts.reached`
+    (it depends on the code, and on the procedures the file creates)."""
     if node in _OUTSIDE_TRANSACTION:
         return _OUTSIDE_TRANSACTION[node]
     if node == "VacuumStmt":
@@ -176,7 +176,17 @@ class Reached:
 
     control: Control
     procedure: str | None  # the procedure of the file it is in; None: the DO block itself
-    fails: bool  # PostgreSQL refuses it in any transaction mode (invalid transaction termination)
+    # PostgreSQL refuses it wherever it runs: in a procedure with SET or SECURITY DEFINER,
+    # or called from one or from inside an EXCEPTION block ("invalid transaction
+    # termination"), or itself inside an EXCEPTION block ("cannot commit while a
+    # subtransaction is active", said when the first does not apply)
+    atomic: bool = False
+    subtransaction: bool = False
+
+    @property
+    def fails(self) -> bool:
+        """Whether PostgreSQL refuses it even outside a transaction block."""
+        return self.atomic or self.subtransaction
 
 
 def procedure_name(names: list[dict[str, Any]] | None) -> str:
@@ -306,7 +316,7 @@ class FileFacts:
                 continue
             seen.add((procedure, atomic))
             for control in code.controls:
-                found.append(Reached(control, procedure, atomic or control.guarded))
+                found.append(Reached(control, procedure, atomic, control.guarded and not atomic))
             for called, guarded in code.calls:
                 if called in self.procedures:
                     pending.append((self.procedures[called], called, atomic or guarded))

@@ -22,7 +22,10 @@ migrate` refuses the file before running any of it. They are:
 
 An option counts by its value, as the server reads it: `REINDEX (CONCURRENTLY
 false)`, `(CONCURRENTLY off)` and `(CONCURRENTLY 0)` run in a transaction;
-`(CONCURRENTLY)`, `true`, `on` and `1` do not.
+`(CONCURRENTLY)`, `true`, `on` and `1` do not (the last one given counts).
+
+Not found: `REINDEX` and `CLUSTER` of a partitioned table, which cannot run in a
+transaction block either: the file does not say which tables are partitioned.
 
 ## Solution
 
@@ -107,6 +110,13 @@ def _what(stmt: Stmt) -> str | None:
     return what
 
 
+# What else PostgreSQL refuses of the command, wherever it runs.
+_ALSO = {
+    "ALTER SUBSCRIPTION with refresh": " (on a disabled subscription it fails anywhere: 55000)",
+    "ALTER SUBSCRIPTION ... REFRESH": " (on a disabled subscription it fails anywhere: 55000)",
+}
+
+
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not ctx.transactional:
         return
@@ -114,7 +124,8 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if what:
         yield Hit(
             f"{what} cannot run inside a transaction block, and this migration runs in one: "
-            "PostgreSQL fails (SQLSTATE 25001), and pgshift migrate refuses the file.",
+            f"PostgreSQL fails (SQLSTATE 25001){_ALSO.get(what, '')}, and pgshift migrate "
+            "refuses the file.",
             _MOVE + _OR.get(what, ""),
         )
 

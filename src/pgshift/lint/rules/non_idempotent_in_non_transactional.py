@@ -4,10 +4,13 @@
 
 With `-- pgshift:no-transaction` each statement commits on its own. If the
 migration stops part-way (a lock timeout, a lost connection), the statements
-before the failure stay done. pgshift resumes after the last one it recorded,
-but a statement that was done without being recorded (one that runs outside a
-transaction, such as `CREATE INDEX CONCURRENTLY`) runs again, and a file run
-again from the start by hand runs them all again. Then:
+before the failure stay done. pgshift resumes after the last one it recorded: it
+records a statement that runs in a transaction in that same transaction, and,
+after a crash, checks whether a named concurrent index build or drop it had not
+recorded was done. So what runs a statement a second time is the file run again
+from the start (by hand, or by a tool without pgshift's journal), or, for a
+statement that runs outside a transaction and that pgshift cannot check, its
+resume. Run again:
 
 - a `CREATE` without `IF NOT EXISTS`, a `DROP` without `IF EXISTS`, an `ALTER
   TABLE ... ADD COLUMN` without `IF NOT EXISTS`, `DROP COLUMN` or `DROP
@@ -17,9 +20,9 @@ again from the start by hand runs them all again. Then:
   CHECK`, `UNIQUE` or `FOREIGN KEY` does not fail: it adds a second, identical
   constraint;
 - `CREATE INDEX` without a name does not fail either: it builds a second,
-  identical index (`users_email_idx1` beside `users_email_idx`). pgshift, which
-  checks a concurrent build it knows by name before running it again, cannot
-  check one without a name, so this holds even when the statement is alone.
+  identical index (`users_email_idx1` beside `users_email_idx`). pgshift cannot
+  check an unnamed `CREATE INDEX CONCURRENTLY` after a crash, so that one is
+  flagged even alone in its file.
 
 Temporary tables and sequences are not flagged: a resumed run is a new session,
 where they do not exist.

@@ -146,7 +146,7 @@ def _fails(stmt: Stmt, ctx: Context, reached: Reached) -> Hit:
         offset = _line_offset(stmt, reached.control.line)
     else:
         where = f"the {verb} of procedure {reached.procedure} (created above in this file)"
-    if reached.procedure is None and reached.control.guarded:
+    if reached.subtransaction:
         why = (
             "is inside a BEGIN ... EXCEPTION block, a subtransaction: PostgreSQL fails when it "
             "gets there (cannot commit while a subtransaction is active, SQLSTATE 2D000)"
