@@ -52,7 +52,7 @@ def test_a_do_block_that_commits_is_refused_as_migrate_refuses_it() -> None:
     assert f"m.sql:{finding.line}: {finding.message}" == migrate.message.split("\n")[0]
     assert finding.safe == migrate.hint
     report = text([finding], 1)
-    assert "m.sql:2:1: error [migrate-refuses] this statement cannot run inside" in report
+    assert "m.sql:2:1: error [migrate-refuses] this DO block commits or rolls back" in report
     assert "pgshift:allow" not in report  # migrate refuses it whatever the comments say
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from pgshift.errors import SqlError
 from pgshift.migrations.sections import Section
+from pgshift.migrations.transaction_block import FileFacts, Reached, no_transaction_command
 
 # Files are parsed a chunk at a time, so time and memory stay linear in their size.
 _CHUNK = 1 << 16  # characters of SQL per parser call (grown for a longer statement)
@@ -42,6 +43,9 @@ class Statement:
     session_setting: bool = False
     concurrent_index: str | None = None
     concurrent_drop: bool = False
+    # the COMMITs and ROLLBACKs a DO block or a CALL reaches (then it runs outside a
+    # transaction), its own and those of the procedures of the file it calls
+    reached: tuple[Reached, ...] = field(default=(), compare=False, repr=False)
     parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -85,19 +89,6 @@ class _Lines:
         return self.line
 
 
-_OUTSIDE_TRANSACTION = frozenset(
-    {
-        "CreatedbStmt",
-        "DropdbStmt",
-        "CreateTableSpaceStmt",
-        "DropTableSpaceStmt",
-        "AlterSystemStmt",
-        "CreateSubscriptionStmt",
-        "DropSubscriptionStmt",
-    }
-)
-
-
 # The nodes whose facts are read from their trees (by _classify and _refuse_copy).
 _FACT_NODES = frozenset(
     {
@@ -106,8 +97,15 @@ _FACT_NODES = frozenset(
         "DropStmt",
         "ReindexStmt",
         "VacuumStmt",
+        "ClusterStmt",
         "AlterTableStmt",
+        "AlterDatabaseStmt",
+        "CreateSubscriptionStmt",
+        "AlterSubscriptionStmt",
+        "DropSubscriptionStmt",
         "DoStmt",
+        "CreateFunctionStmt",
+        "CallStmt",
         "VariableSetStmt",
         "DiscardStmt",
         "CopyStmt",
@@ -123,44 +121,27 @@ _LENGTH = '"stmt_len":'
 _NUMBER = re.compile(r"\d+")
 _DECODER = json.JSONDecoder()
 
-_COMMIT = re.compile(r"\b(COMMIT|ROLLBACK)\b", re.IGNORECASE)
 
-
-def _commits(body: dict[str, Any]) -> bool:
-    """Whether a DO block's code commits or rolls back (then it runs outside a transaction)."""
-    for arg in body.get("args") or ():
-        definition = arg.get("DefElem", {})
-        if definition.get("defname") == "as":
-            code = definition.get("arg", {}).get("String", {}).get("sval", "")
-            return bool(_COMMIT.search(code))
-    return False
-
-
-def _classify(node: str, body: dict[str, Any]) -> dict[str, Any]:
+def _classify(node: str, body: dict[str, Any], sql: str, file: FileFacts) -> dict[str, Any]:
     """What the runner must know of one parse-tree node (libpg_query's JSON form)."""
     facts: dict[str, Any] = {}
     if node == "TransactionStmt":
         facts["transaction_control"] = True
-    elif node == "IndexStmt" and body.get("concurrent"):
-        facts["outside_transaction"] = True
-        facts["concurrent_index"] = body.get("idxname")
-    elif node == "DropStmt" and body.get("concurrent"):
-        facts["outside_transaction"] = True
-        facts["concurrent_drop"] = True
-    elif node == "ReindexStmt":
-        params = body.get("params") or ()
-        if any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params):
+    elif node in ("DoStmt", "CallStmt"):
+        # a DO block, or a procedure of this file, that commits (a batched backfill)
+        # cannot run inside a transaction block: "invalid transaction termination"
+        reached = file.reached(node, body, sql)
+        if reached:
             facts["outside_transaction"] = True
-    elif (node == "VacuumStmt" and body.get("is_vacuumcmd")) or node in _OUTSIDE_TRANSACTION:
+            facts["reached"] = tuple(reached)
+    elif node == "DropSubscriptionStmt" and body.get("subname") in file.slotless:
+        pass  # no replication slot to drop: it runs in a transaction
+    elif no_transaction_command(node, body):
         facts["outside_transaction"] = True
-    elif node == "AlterTableStmt":
-        for cmd in body.get("cmds") or ():
-            partition = cmd.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {})
-            if partition.get("concurrent"):
-                facts["outside_transaction"] = True
-    elif node == "DoStmt" and _commits(body):
-        # a DO block that commits (a batched backfill) cannot run inside a transaction
-        facts["outside_transaction"] = True
+        if node == "IndexStmt":
+            facts["concurrent_index"] = body.get("idxname")
+        elif node == "DropStmt":
+            facts["concurrent_drop"] = True
     elif (node == "VariableSetStmt" and not body.get("is_local")) or node == "DiscardStmt":
         facts["session_setting"] = True
     return facts
@@ -177,6 +158,7 @@ def split(section: Section) -> tuple[Statement, ...]:
     keep = len(text) <= KEEP_TREES
     lines = _Lines(text, section.first_line)
     statements: list[Statement] = []
+    file = FileFacts()
     for start, chunk, tree in _parsed_chunks(section):
         for char_location, raw, node, body_at in _located(chunk, tree):
             stripped = raw.lstrip()
@@ -184,13 +166,16 @@ def split(section: Section) -> tuple[Statement, ...]:
             # a tree is decoded only when kept, or when the facts are read from it
             body = _DECODER.raw_decode(tree, body_at)[0] if keep or node in _FACT_NODES else {}
             _refuse_copy(node, body, section, line)
+            sql = _safe_end(stripped.rstrip())
+            facts = _classify(node, body, sql, file)
+            file.learn(node, body, sql)
             statements.append(
                 Statement(
-                    sql=_safe_end(stripped.rstrip()),
+                    sql=sql,
                     line=line,
                     node=node,
                     parsed=body if keep else None,
-                    **_classify(node, body),
+                    **facts,
                 )
             )
     if not statements:
@@ -391,6 +376,22 @@ def _unknown_command(text: str, offset: int) -> str | None:
     return found.group(0).upper()
 
 
+def _outside_why(statement: Statement) -> str:
+    """Why ``statement`` cannot run in the migration's transaction, in a sentence."""
+    if statement.node == "DoStmt":
+        return (
+            "this DO block commits or rolls back, which PostgreSQL refuses inside a "
+            "transaction block (invalid transaction termination, SQLSTATE 2D000)."
+        )
+    if statement.node == "CallStmt":
+        return (
+            "this CALL runs a procedure of this file that commits or rolls back, which "
+            "PostgreSQL refuses inside a transaction block (invalid transaction "
+            "termination, SQLSTATE 2D000)."
+        )
+    return "this statement cannot run inside a transaction block."
+
+
 NO_TRANSACTION_HINT = (
     "Put it in a migration of its own whose first line is '-- pgshift:no-transaction'."
 )
@@ -420,8 +421,7 @@ def check_runnable(
             )
         if transaction and statement.outside_transaction:
             raise SqlError(
-                f"{where}: this statement cannot run inside a transaction block.\n"
-                f"    {statement.sql.splitlines()[0]}",
+                f"{where}: {_outside_why(statement)}\n    {statement.sql.splitlines()[0]}",
                 no_transaction_hint,
                 path=section.path,
                 line=statement.line,

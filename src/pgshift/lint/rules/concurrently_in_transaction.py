@@ -2,16 +2,38 @@
 
 ## Problem
 
-`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ...
-CONCURRENTLY`, `DETACH PARTITION ... CONCURRENTLY`, `VACUUM`, `CREATE` or
-`DROP DATABASE`/`TABLESPACE`/`SUBSCRIPTION` and `ALTER SYSTEM` fail with "cannot
-run inside a transaction block", and pgshift runs each migration in one
-transaction unless told otherwise: the whole migration fails.
+PostgreSQL refuses some commands inside a transaction block ("cannot run inside
+a transaction block", SQLSTATE 25001), and pgshift runs each migration in one
+transaction unless told otherwise: the whole migration fails, and `pgshift
+migrate` refuses the file before running any of it. They are:
+
+- `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `ALTER TABLE ...
+  DETACH PARTITION ... CONCURRENTLY`;
+- `REINDEX ... CONCURRENTLY` (or `REINDEX (CONCURRENTLY)`), and `REINDEX SCHEMA`,
+  `REINDEX DATABASE`, `REINDEX SYSTEM`;
+- `VACUUM` (`ANALYZE` alone runs in a transaction), and `CLUSTER` without a table;
+- `CREATE` and `DROP DATABASE` and `TABLESPACE`, `ALTER DATABASE ... SET
+  TABLESPACE`, `ALTER SYSTEM`;
+- `CREATE SUBSCRIPTION` that creates a replication slot (the default, unless
+  `create_slot = false` or `connect = false`), `ALTER SUBSCRIPTION ... REFRESH
+  PUBLICATION`, `ALTER SUBSCRIPTION ... SET`/`ADD`/`DROP PUBLICATION` unless
+  `refresh = false`, and `DROP SUBSCRIPTION` of a subscription with a replication
+  slot (not one the file set `slot_name = NONE` for).
+
+An option counts by its value, as the server reads it: `REINDEX (CONCURRENTLY
+false)`, `(CONCURRENTLY off)` and `(CONCURRENTLY 0)` run in a transaction;
+`(CONCURRENTLY)`, `true`, `on` and `1` do not (the last one given counts).
+
+Not found: `REINDEX` and `CLUSTER` of a partitioned table, which cannot run in a
+transaction block either: the file does not say which tables are partitioned.
 
 ## Solution
 
 Put the statement in a migration of its own whose first line is
 `-- pgshift:no-transaction`; pgshift then sends each statement on its own.
+Where an option decides it, the form that runs in a transaction may do:
+`WITH (refresh = false)` then a refresh later, `WITH (create_slot = false)` when
+the slot exists already.
 
 ## Examples
 
@@ -24,6 +46,14 @@ ALTER TABLE users ADD COLUMN plan text;
 VACUUM ANALYZE users;
 ```
 
+```sql bad
+REINDEX (CONCURRENTLY on) INDEX users_email_idx;
+```
+
+```sql bad
+ALTER SUBSCRIPTION replica SET PUBLICATION orders;
+```
+
 ```sql good
 -- pgshift:no-transaction
 CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
@@ -31,6 +61,16 @@ CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
 
 ```sql good
 CREATE INDEX users_email_idx ON users (email);
+```
+
+```sql good
+REINDEX (CONCURRENTLY false) INDEX users_email_idx;
+```
+
+```sql good
+ALTER SUBSCRIPTION replica DISABLE;
+ALTER SUBSCRIPTION replica SET (slot_name = NONE);
+DROP SUBSCRIPTION replica;
 ```
 """
 
@@ -40,39 +80,41 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.migrations.tree import alter_commands
+from pgshift.migrations.transaction_block import no_transaction_command
 
-_ALWAYS = {
-    "VacuumStmt": "VACUUM",
-    "CreatedbStmt": "CREATE DATABASE",
-    "DropdbStmt": "DROP DATABASE",
-    "CreateTableSpaceStmt": "CREATE TABLESPACE",
-    "DropTableSpaceStmt": "DROP TABLESPACE",
-    "CreateSubscriptionStmt": "CREATE SUBSCRIPTION",
-    "DropSubscriptionStmt": "DROP SUBSCRIPTION",
-    "AlterSystemStmt": "ALTER SYSTEM",
+_MOVE = "Move it to a migration of its own whose first line is -- pgshift:no-transaction."
+
+# What else may do, where an option decides whether the command runs in a transaction.
+_OR = {
+    "CREATE SUBSCRIPTION ... WITH (create_slot = true)": (
+        " Or, when the publisher has the replication slot already, add WITH (create_slot = false)."
+    ),
+    "ALTER SUBSCRIPTION with refresh": (
+        " Or add WITH (refresh = false), and refresh (ALTER SUBSCRIPTION ... REFRESH "
+        "PUBLICATION) in a no-transaction migration."
+    ),
+    "DROP SUBSCRIPTION": (
+        " Or, when the subscription's replication slot is to be kept (or is gone), "
+        "ALTER SUBSCRIPTION ... DISABLE and ... SET (slot_name = NONE) first: then it "
+        "runs in a transaction."
+    ),
 }
 
 
 def _what(stmt: Stmt) -> str | None:
-    body = stmt.body
-    if stmt.node == "VacuumStmt" and not body.get("is_vacuumcmd"):
-        return None  # ANALYZE alone runs in a transaction
-    if stmt.node in _ALWAYS:
-        return _ALWAYS[stmt.node]
-    if stmt.node == "IndexStmt" and body.get("concurrent"):
-        return "CREATE INDEX CONCURRENTLY"
-    if stmt.node == "DropStmt" and body.get("concurrent"):
-        return "DROP INDEX CONCURRENTLY"
-    if stmt.node == "ReindexStmt" and any(
-        p.get("DefElem", {}).get("defname") == "concurrently" for p in body.get("params") or ()
-    ):
-        return "REINDEX CONCURRENTLY"
-    if stmt.node == "AlterTableStmt" and any(
-        (c.get("def") or {}).get("PartitionCmd", {}).get("concurrent") for c in alter_commands(body)
-    ):
-        return "DETACH PARTITION CONCURRENTLY"
-    return None
+    """The command as PostgreSQL names it, when the statement cannot run in a
+    transaction block: migrate's own reading of it (so the two agree)."""
+    what = no_transaction_command(stmt.node, stmt.body)
+    if what is not None and stmt.source is not None and not stmt.source.outside_transaction:
+        return None  # what the file did before makes it run in one (DROP SUBSCRIPTION)
+    return what
+
+
+# What else PostgreSQL refuses of the command, wherever it runs.
+_ALSO = {
+    "ALTER SUBSCRIPTION with refresh": " (on a disabled subscription it fails anywhere: 55000)",
+    "ALTER SUBSCRIPTION ... REFRESH": " (on a disabled subscription it fails anywhere: 55000)",
+}
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
@@ -82,8 +124,9 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if what:
         yield Hit(
             f"{what} cannot run inside a transaction block, and this migration runs in one: "
-            "it fails.",
-            "Move it to a migration of its own whose first line is -- pgshift:no-transaction.",
+            f"PostgreSQL fails (SQLSTATE 25001){_ALSO.get(what, '')}, and pgshift migrate "
+            "refuses the file.",
+            _MOVE + _OR.get(what, ""),
         )
 
 
@@ -96,11 +139,14 @@ RULE = Rule(
     nodes=frozenset(
         {
             "VacuumStmt",
+            "ClusterStmt",
             "CreatedbStmt",
             "DropdbStmt",
+            "AlterDatabaseStmt",
             "CreateTableSpaceStmt",
             "DropTableSpaceStmt",
             "CreateSubscriptionStmt",
+            "AlterSubscriptionStmt",
             "DropSubscriptionStmt",
             "AlterSystemStmt",
             "IndexStmt",

@@ -1,0 +1,16 @@
+-- case: COMMIT inside BEGIN ... EXCEPTION fails even outside a transaction: a subtransaction
+-- expect: transaction-control-in-file error line 11
+-- expect: migrate-refuses none
+-- live: CREATE TABLE t (c int);
+-- runs: fails 2D000
+-- pgshift:no-transaction
+DO $$
+BEGIN
+  BEGIN
+    UPDATE t SET c = 1 WHERE c IS NULL;
+    COMMIT;
+  EXCEPTION WHEN lock_not_available THEN
+    RAISE NOTICE 'skipped';
+  END;
+END
+$$;

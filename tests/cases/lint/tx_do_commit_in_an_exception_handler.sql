@@ -1,0 +1,15 @@
+-- case: COMMIT in an EXCEPTION handler runs outside the block's subtransaction: it works
+-- expect: transaction-control-in-file none
+-- expect: migrate-refuses none
+-- live: CREATE TABLE t (c int);
+-- runs: ok
+-- pgshift:no-transaction
+DO $$
+BEGIN
+  BEGIN
+    PERFORM 1 / 0;
+  EXCEPTION WHEN division_by_zero THEN
+    COMMIT;
+  END;
+END
+$$;

@@ -1,0 +1,5 @@
+-- case: REINDEX (CONCURRENTLY 1) cannot run inside a transaction block
+-- expect: concurrently-in-transaction error line 5
+-- live: CREATE TABLE t (c int); CREATE INDEX i ON t (c);
+-- runs: fails 25001
+REINDEX (CONCURRENTLY 1) INDEX i;

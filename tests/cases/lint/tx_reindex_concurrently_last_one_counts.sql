@@ -1,0 +1,5 @@
+-- case: REINDEX (CONCURRENTLY false) INDEX CONCURRENTLY: the last CONCURRENTLY counts, and it is true
+-- expect: concurrently-in-transaction error line 5
+-- live: CREATE TABLE t (c int); CREATE INDEX i ON t (c);
+-- runs: fails 25001
+REINDEX (CONCURRENTLY false) INDEX CONCURRENTLY i;
