@@ -152,7 +152,7 @@ HAZARDS: tuple[Hazard, ...] = (
            ("identifier-too-long",), (("naming-and-identifiers", r"bytes: PostgreSQL cuts"),)),
     Hazard("duplicate-column", "a column assigned or defined twice: the statement fails",
            STATEMENT, ("ban-duplicate-column-assignments",),
-           (("naming-and-identifiers", r"times: the statement fails"),)),
+           ("duplicate-column",)),
     Hazard("int-column", "a 32-bit integer (serial) column can run out", STATEMENT,
            ("prefer-bigint-over-int",),
            ((_KEY, _INT),)),

@@ -68,7 +68,7 @@ def test_the_rule_pages_are_written_from_the_rules(tmp_path: Path) -> None:
         for rule in RULES
         if not (docs / f"{rule.id}.md").is_file()
         or (docs / f"{rule.id}.md").read_text()
-        != page(rule.id, GROUPS[rule.group], rule.severity.value, rule.doc)
+        != page(rule.id, GROUPS[rule.group], rule.severity.value, rule.doc, rule.enabled_by_default)
     ]
     assert not stale, "run: pgshift lint --write-docs docs/rules"
     assert (docs / "README.md").read_text() == index(RULES)

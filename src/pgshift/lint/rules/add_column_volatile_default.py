@@ -14,6 +14,13 @@ any non-NULL default rewrites.
 Add the column without a default (instant), set the default for new rows with
 `ALTER COLUMN ... SET DEFAULT ...`, then fill the existing rows in batches.
 
+## Differs from squawk
+
+squawk's `adding-field-with-default` flags a generated column and, with `--pg-
+version 11`, a constant default. A constant default has been instant since
+PostgreSQL 11 (the value is kept in the catalog), and pgshift flags only what
+rewrites the table: a volatile default, checked on the server by the lock oracle.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="SET DEFAULT ..."

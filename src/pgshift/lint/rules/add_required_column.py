@@ -14,6 +14,13 @@ Give it a constant default, `ADD COLUMN ... NOT NULL DEFAULT 'x'`, which is
 instant since PostgreSQL 11; or add it nullable, backfill, and make it NOT NULL
 by the CHECK ... NOT VALID route.
 
+## Differs from squawk
+
+squawk's `adding-required-field` flags a `NOT NULL` column of a serial type
+(`bigserial`, an identity); PostgreSQL fills it from its sequence for every existing
+row, so the statement runs (it rewrites the table, which `add-column-generated-or-
+serial` says).
+
 ## Examples
 
 ```sql bad line=1 severity=error safe="NOT NULL DEFAULT ..." fails=23502

@@ -14,6 +14,11 @@ in a `-- pgshift:no-transaction` migration of its own (reads and writes go on);
 then attach it as the constraint with `ADD CONSTRAINT ... UNIQUE USING INDEX`,
 which is instant.
 
+## Differs from squawk
+
+squawk's `disallowed-unique-constraint` flags a unique constraint on a table created
+earlier in the same migration; pgshift does not, as the table is empty and unused.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="CREATE UNIQUE INDEX CONCURRENTLY"

@@ -35,6 +35,14 @@ without a limit (not an array of them) is taken not to rewrite, any other to rew
 Add a column of the new type, keep it in step with a trigger, backfill it in
 batches, swap the columns in one short migration, and drop the old one later.
 
+## Differs from squawk
+
+squawk flags every `ALTER COLUMN ... TYPE`. pgshift knows the changes PostgreSQL
+makes without rewriting the table (a longer `varchar`, `varchar` to `text`, a wider
+`numeric` of the same scale, a longer `bit varying`, more time precision), from the
+live database (`--url`) or the earlier files, and does not flag them; each claim is
+checked on the server by the test suite.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="keep it in step with a trigger"

@@ -35,23 +35,32 @@ Where an option decides it, the form that runs in a transaction may do:
 `WITH (refresh = false)` then a refresh later, `WITH (create_slot = false)` when
 the slot exists already.
 
+## Differs from squawk
+
+squawk cannot read pgshift's `-- pgshift:no-transaction` directive, so it flags
+`CREATE INDEX CONCURRENTLY` in files that pgshift runs outside a transaction;
+pgshift reads the directive. pgshift also knows more statements that cannot run in a
+transaction block (`VACUUM`, `REINDEX SCHEMA`, `CLUSTER` without a table,
+subscriptions, tablespaces), and reads option values (`REINDEX (CONCURRENTLY false)`
+runs in a transaction).
+
 ## Examples
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
 CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
 ```
 
-```sql bad
+```sql bad line=2 severity=error safe="-- pgshift:no-transaction" fails=25001
 ALTER TABLE users ADD COLUMN plan text;
 VACUUM ANALYZE users;
 ```
 
-```sql bad
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
 REINDEX (CONCURRENTLY on) INDEX users_email_idx;
 ```
 
-```sql bad
-ALTER SUBSCRIPTION replica SET PUBLICATION orders;
+```sql bad line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
+REINDEX SCHEMA public;
 ```
 
 ```sql good

@@ -23,6 +23,10 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
 ALTER TABLE users DROP CONSTRAINT IF EXISTS users_pkey CASCADE;
 ```
 
+```sql bad line=1 severity=warning safe="-- pgshift:allow drop-constraint"
+ALTER DOMAIN email DROP CONSTRAINT email_has_at;
+```
+
 ```sql good
 CREATE TABLE t (id bigint CONSTRAINT t_positive CHECK (id > 0));
 ALTER TABLE t DROP CONSTRAINT t_positive;
@@ -41,10 +45,21 @@ from collections.abc import Iterator
 
 from pgshift.lint.context import Context, Stmt
 from pgshift.lint.model import Hit, Rule, Severity
-from pgshift.migrations.tree import altered_table, commands_of
+from pgshift.migrations.tree import altered_table, commands_of, strings
 
 
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
+    if stmt.node == "AlterDomainStmt":
+        if stmt.body.get("subtype") == "X":  # ALTER DOMAIN ... DROP CONSTRAINT
+            domain = ".".join(strings(stmt.body.get("typeName")))
+            name = stmt.body.get("name", "?")
+            yield Hit(
+                f"DROP CONSTRAINT {name} on domain {domain} removes a guarantee the data of "
+                "every column of that type had.",
+                "Check that nothing relies on it, and acknowledge with "
+                "-- pgshift:allow drop-constraint.",
+            )
+        return
     table = altered_table(stmt.node, stmt.body)
     if not table or ctx.is_new(table):
         return
@@ -64,6 +79,6 @@ RULE = Rule(
     Severity.WARNING,
     "Dropping a constraint loses a guarantee; dropping a foreign key locks both tables.",
     check,
-    nodes=frozenset({"AlterTableStmt"}),
+    nodes=frozenset({"AlterTableStmt", "AlterDomainStmt"}),
     doc=__doc__ or "",
 )

@@ -14,6 +14,12 @@ ones. It takes one index per statement and no `CASCADE`: drop what depends on
 the index (a foreign key relying on a unique index) first. An index created
 earlier in the same migration may be dropped freely.
 
+## Differs from squawk
+
+squawk's `require-concurrent-index-deletion` flags dropping an index of a table
+created earlier in the same migration; pgshift does not, as no one else uses that
+table yet.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="DROP INDEX CONCURRENTLY IF EXISTS"

@@ -15,6 +15,12 @@ migration at a time, then drop the table in a migration of its own, after a back
 of it (`pg_dump --table`) or a check that it is empty. Tables created in the same
 migration may be dropped freely.
 
+## Differs from squawk
+
+squawk's `ban-drop-table` flags dropping a table created earlier in the same
+migration; pgshift does not: such a table holds no data and no running code uses it
+yet.
+
 ## Examples
 
 ```sql bad line=1 severity=error safe="-- pgshift:allow drop-table"

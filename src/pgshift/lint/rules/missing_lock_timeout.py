@@ -28,6 +28,16 @@ Keep the default `lock_timeout`, or put `-- pgshift:lock-timeout 2s` at the top
 of the file, so the lock wait is bounded. Not for `CONCURRENTLY` statements,
 which wait for other transactions by design.
 
+## Differs from squawk
+
+squawk asks for a lock_timeout before every statement of a file that has none.
+pgshift speaks once per file, at the first statement that waits for a lock that
+blocks writes (SHARE or stronger) on a table that already exists, and not at all
+where the runner sets its own timeout (5 s unless turned off): `CREATE TYPE`,
+`COMMENT`, `CREATE VIEW`, the `CONCURRENTLY` statements and `VALIDATE CONSTRAINT`
+queue no reads or writes behind them while they wait, and a table the file has just
+created has no other users.
+
 ## Examples
 
 ```sql bad line=2 severity=warning safe="-- pgshift:lock-timeout 2s"

@@ -13,6 +13,12 @@ Bound it: `-- pgshift:statement-timeout 5min` at the top of the file, or
 be long (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`) by giving them a
 migration of their own.
 
+## Differs from squawk
+
+squawk asks for a statement_timeout before every statement. pgshift says it once per
+file, as an info: a long statement holds its locks for as long as it runs, which is
+worth one line, not one per statement.
+
 ## Examples
 
 ```sql bad line=1 severity=info safe="-- pgshift:statement-timeout 5min"

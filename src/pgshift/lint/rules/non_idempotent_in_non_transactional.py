@@ -39,26 +39,37 @@ VALID and validate it after, to keep that short), or add it in a `DO` block that
 looks in `pg_constraint` first. Or keep one statement per no-transaction
 migration.
 
+## Differs from squawk
+
+squawk's `prefer-robust-stmts` asks for `IF NOT EXISTS` on a file's only `CREATE
+INDEX CONCURRENTLY`, and for a transaction around some statements. pgshift's own
+runner journals each statement of a no-transaction file, so a resumed run never
+repeats one that finished, and it drops an `INVALID` index left by a failed build
+before retrying: a named build without `IF NOT EXISTS` is the safe form there (with
+`IF NOT EXISTS` an invalid leftover would be kept). A pair `DROP CONSTRAINT IF
+EXISTS c` then `ADD CONSTRAINT c`, or both in one statement, runs twice, and is not
+flagged.
+
 ## Examples
 
-```sql bad
+```sql bad line=2,3 severity=warning safe="IF NOT EXISTS"
 -- pgshift:no-transaction
 CREATE INDEX CONCURRENTLY users_name_idx ON users (name);
 CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
 ```
 
-```sql bad
+```sql bad line=2,3 severity=warning safe="IF NOT EXISTS"
 -- pgshift:no-transaction
 DROP INDEX CONCURRENTLY users_n_idx;
 ALTER TABLE users ADD COLUMN plan text;
 ```
 
-```sql bad
+```sql bad line=2 severity=warning safe="CREATE INDEX CONCURRENTLY IF NOT EXISTS"
 -- pgshift:no-transaction
 CREATE INDEX CONCURRENTLY ON users (email);
 ```
 
-```sql bad
+```sql bad line=2,3 severity=warning safe="DROP COLUMN IF EXISTS|DROP CONSTRAINT IF EXISTS"
 -- pgshift:no-transaction
 ALTER TABLE users DROP COLUMN legacy;
 ALTER TABLE users ADD CONSTRAINT users_plan_check CHECK (plan <> '') NOT VALID;
@@ -165,15 +176,39 @@ def _duplicate(body: Node) -> tuple[str, str]:
 
 
 def _dropped_first(commands: list[Node], index: int, name: str) -> bool:
-    """Whether an earlier command of the same ALTER TABLE drops constraint ``name`` IF
-    EXISTS (so adding it again runs twice)."""
+    """Whether an earlier command of the same ALTER TABLE drops constraint ``name`` (so
+    adding it again runs twice: the statement is all or nothing, and a second run finds
+    the constraint the first one added, to drop)."""
     return any(
-        c.get("subtype") == "AT_DropConstraint" and c.get("name") == name and c.get("missing_ok")
-        for c in commands[:index]
+        c.get("subtype") == "AT_DropConstraint" and c.get("name") == name for c in commands[:index]
     )
 
 
-def _alter_table(stmt: Stmt) -> Iterator[tuple[str, str]]:
+def _added_again(commands: list[Node], index: int, name: str) -> bool:
+    """Whether a later command of the same ALTER TABLE adds constraint ``name`` back (so
+    a second run finds it to drop: the statement runs twice)."""
+    return any(
+        c.get("subtype") == "AT_AddConstraint"
+        and ((c.get("def") or {}).get("Constraint") or {}).get("conname") == name
+        for c in commands[index + 1 :]
+    )
+
+
+def _dropped_before(stmt: Stmt, ctx: Context) -> set[str]:
+    """The constraints of the statement's table that earlier statements of the file drop
+    IF EXISTS: adding one of them again after such a drop runs twice."""
+    table = relation(stmt.body.get("relation"))
+    dropped: set[str] = set()
+    for earlier in ctx.statements[: stmt.index]:
+        if earlier.node != "AlterTableStmt" or relation(earlier.body.get("relation")) != table:
+            continue
+        for cmd in alter_commands(earlier.body):
+            if cmd.get("subtype") == "AT_DropConstraint" and cmd.get("missing_ok"):
+                dropped.add(cmd.get("name", ""))
+    return dropped
+
+
+def _alter_table(stmt: Stmt, ctx: Context) -> Iterator[tuple[str, str]]:
     """``(message, safe)`` for each ALTER TABLE command that does not survive running twice."""
     commands = alter_commands(stmt.body)
     table = relation(stmt.body.get("relation")) or "t"
@@ -190,12 +225,19 @@ def _alter_table(stmt: Stmt) -> Iterator[tuple[str, str]]:
                 f"{_FAILS} (column {cmd.get('name', '')} does not exist, SQLSTATE 42703).",
                 f"Write ALTER TABLE {table} DROP COLUMN IF EXISTS {cmd.get('name', '')}.",
             )
-        elif subtype == "AT_DropConstraint" and not cmd.get("missing_ok"):
+        elif (
+            subtype == "AT_DropConstraint"
+            and not cmd.get("missing_ok")
+            and not _added_again(commands, index, cmd.get("name", ""))
+        ):
             yield (
                 f"{_FAILS} (constraint {cmd.get('name', '')} does not exist, SQLSTATE 42704).",
                 f"Write ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {cmd.get('name', '')}.",
             )
         elif subtype == "AT_AddConstraint":
+            name = ((cmd.get("def") or {}).get("Constraint") or {}).get("conname")
+            if name and name in _dropped_before(stmt, ctx):
+                continue
             yield from _add_constraint(cmd, commands, index, table)
 
 
@@ -235,7 +277,7 @@ def _add_constraint(
         )
 
 
-def _findings(stmt: Stmt) -> Iterator[tuple[str, str]]:
+def _findings(stmt: Stmt, ctx: Context) -> Iterator[tuple[str, str]]:
     """``(message, safe)`` for what does not survive running twice (a several-statement
     file: the statements before a failure stay done)."""
     body = stmt.body
@@ -253,7 +295,7 @@ def _findings(stmt: Stmt) -> Iterator[tuple[str, str]]:
         if not body.get("missing_ok"):
             yield f"{_FAILS} (it is gone already).", _SAFE
     elif stmt.node == "AlterTableStmt" and body.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE":
-        yield from _alter_table(stmt)
+        yield from _alter_table(stmt, ctx)
 
 
 def _work(stmt: Stmt, ctx: Context) -> bool:
@@ -279,7 +321,7 @@ def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
         return
     if len(ctx.where(_work)) < 2:
         return
-    for message, safe in _findings(stmt):
+    for message, safe in _findings(stmt, ctx):
         yield Hit(message, safe)
 
 

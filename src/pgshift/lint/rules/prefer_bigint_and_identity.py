@@ -34,6 +34,14 @@ score) holds values that do not grow with the table, and is left alone.
 `id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`, and `bigint` for the
 columns that reference it and for counters.
 
+## Differs from squawk
+
+squawk's `prefer-bigint-over-int` flags every `integer` column. pgshift flags those
+whose values count up (keys, references, identities, sequence-fed columns and
+counters, by the names listed above) and leaves a year, a percentage or a status
+alone: a 32-bit integer cannot run out there, and a finding on every small number
+teaches a team to ignore the rule.
+
 ## Examples
 
 ```sql bad line=1 severity=info safe="GENERATED ALWAYS AS IDENTITY"

@@ -12,6 +12,14 @@ Add the new schema or label, let the code use both, move the data, and remove
 the old one in a later release (an enum label cannot be removed without
 recreating the type, so prefer keeping it).
 
+## Differs from squawk
+
+squawk's `renaming-object` also flags renaming an index, a constraint or a domain.
+Queries do not name indexes or constraints, so renaming them breaks no running code
+(code that matches error messages by constraint name is the exception, and is rare);
+pgshift flags the renames that break queries of the running application: tables and
+columns (their own rules), schemas and enum labels.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="Create the new schema"

@@ -12,6 +12,13 @@ Add `CHECK (col IS NOT NULL) NOT VALID` (instant), `VALIDATE CONSTRAINT` in a
 later migration (a scan that lets reads and writes go on), then `SET NOT NULL`,
 which uses the validated check instead of scanning, and drop the check.
 
+## Differs from squawk
+
+squawk's `adding-not-nullable-field` flags `SET NOT NULL` unless a `VALIDATE
+CONSTRAINT` of the same table comes before it, whatever column that check is about.
+pgshift stays silent only where a validated `CHECK (column IS NOT NULL)` on that
+very column is known: in the live database, an earlier file, or earlier in the file.
+
 ## Examples
 
 ```sql bad line=1 severity=warning safe="VALIDATE CONSTRAINT"

@@ -35,18 +35,18 @@ and out of procedures with `SET` or `SECURITY DEFINER` (set the value with
 
 ## Examples
 
-```sql bad
+```sql bad line=1,3 severity=error safe="-- pgshift:no-transaction"
 BEGIN;
 ALTER TABLE users ADD COLUMN plan text;
 COMMIT;
 ```
 
-```sql bad
+```sql bad line=2 severity=error safe="-- pgshift:no-transaction"
 ALTER TABLE users ADD COLUMN plan text;
 SAVEPOINT before_backfill;
 ```
 
-```sql bad
+```sql bad line=5 severity=error safe="Move the COMMIT"
 -- pgshift:no-transaction
 DO $$
 BEGIN
@@ -58,7 +58,7 @@ END
 $$;
 ```
 
-```sql bad
+```sql bad line=8 severity=error safe="SECURITY DEFINER"
 -- pgshift:no-transaction
 CREATE PROCEDURE backfill() LANGUAGE plpgsql SET search_path = app AS $$
 BEGIN
