@@ -98,8 +98,13 @@ EXPRESSIONS = [
 def test_every_output_name_the_rule_knows_is_the_servers(db_url: str) -> None:
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SETUP)
+        try:
+            conn.execute("SELECT '<a/>'::xml")
+            asked = EXPRESSIONS
+        except psycopg.errors.FeatureNotSupported:  # a server built without libxml
+            asked = [e for e in EXPRESSIONS if "xml" not in e]
         known = 0
-        for expression in EXPRESSIONS:
+        for expression in asked:
             sql = f"SELECT {expression}, 1 AS last FROM items i"
             cursor = conn.execute(f"{sql} LIMIT 0".encode())
             server = [d.name for d in cursor.description or ()]
@@ -113,4 +118,4 @@ def test_every_output_name_the_rule_knows_is_the_servers(db_url: str) -> None:
             for name, real in zip(mine, server, strict=True):
                 assert name is None or name == real, (expression, name, real)
                 known += name is not None
-        assert known > len(EXPRESSIONS)  # most are known, not skipped
+        assert known > len(asked)  # most are known, not skipped
