@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pgshift.migrations.tree import Node, alter_commands, relation, strings, unwrap
 
 if TYPE_CHECKING:
-    from pgshift.lint.known import ColumnType, Known, Learner
+    from pgshift.lint.known import ColumnType, Learner
     from pgshift.migrations.statements import Statement
 
 # Statement types whose trees the schema facts learn from (see lint.known).
@@ -83,7 +83,7 @@ class Context:
     ddl_before: bool = False  # a schema change earlier in the same transaction
     dml_before: bool = False
     # what is known of the schema before this file: the live database, earlier files
-    before: Callable[[], Known | None] | None = field(default=None, repr=False)
+    before: Callable[[], Learner | None] | None = field(default=None, repr=False)
     _facts: Learner | None = field(default=None, repr=False)
     # what where() and by() found, by the function asked: built once per file
     _where: dict[Test, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -159,7 +159,7 @@ class Context:
         if self._facts is None:
             from pgshift.lint.known import Learner
 
-            self._facts = Learner.starting_from(self.before() if self.before else None)
+            self._facts = Learner(base=self.before() if self.before else None)
             for stmt in self.statements[: self.index]:
                 if stmt.node in LEARNED:  # the others' trees are not parsed again
                     self._facts.learn_one(stmt.node, stmt.body)

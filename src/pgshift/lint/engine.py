@@ -27,7 +27,7 @@ from pgshift.lint.model import (
 from pgshift.migrations.sections import Section
 
 if TYPE_CHECKING:
-    from pgshift.lint.known import Known
+    from pgshift.lint.known import Known, Learner
     from pgshift.migrations.discovery import Migration
     from pgshift.migrations.statements import Statement
 
@@ -152,7 +152,7 @@ def lint_section(
     allow: Iterable[str] = (),
     statements: Sequence[Statement] | None = None,
     migration: Migration | None = None,
-    before: Callable[[], Known | None] | None = None,
+    before: Callable[[], Learner | None] | None = None,
 ) -> list[Finding]:
     """Findings for one piece of SQL, in statement order (``statements``: already split;
     else it is split here, and a syntax error is the :class:`SqlError` it is).
@@ -191,7 +191,7 @@ def lint_section(
         statement_timeout=statement_timeout or options.statement_timeout,
         estimates=dict(options.estimates) if options.estimates is not None else None,
         statements=tuple(stmts),
-        before=before or (lambda: options.known),
+        before=before or _live(options.known),
     )
     path = str(section.path)
     findings: list[Finding] = []
@@ -229,6 +229,17 @@ def lint_section(
     return findings
 
 
+def _live(known: Known | None) -> Callable[[], Learner | None]:
+    """What a lone file knows before it: the live database, if linting with one."""
+
+    def learner() -> Learner | None:
+        from pgshift.lint.known import Learner
+
+        return Learner.starting_from(known) if known is not None else None
+
+    return learner
+
+
 def _crashed(rule: Rule, stmt: Stmt, path: str, exc: Exception) -> Finding:
     """The finding that says a rule raised on a statement (its traceback goes to the log)."""
     log.debug("lint rule %s raised on %s:%d", rule.id, path, stmt.line, exc_info=True)
@@ -255,7 +266,7 @@ def lint_migration(
     migration: Migration,
     options: LintOptions | None = None,
     statements: Sequence[Statement] | None = None,
-    before: Callable[[], Known | None] | None = None,
+    before: Callable[[], Learner | None] | None = None,
 ) -> list[Finding]:
     """Findings for a migration's up part (Python migrations are not linted); ``before``
     gives what is known of the schema before it (the live database, earlier files)."""

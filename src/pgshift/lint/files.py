@@ -100,6 +100,7 @@ def lint_migrations(
     from pgshift.errors import SqlError
     from pgshift.lint.cache import Cache
     from pgshift.lint.known import RunFacts
+    from pgshift.migrations.statements import split
 
     # row estimates and live facts change under the files: findings made with them are
     # not kept
@@ -117,7 +118,14 @@ def lint_migrations(
         cached = cache.get(key, checksum) if cache else None
         if cached is None:
             try:
-                cached = lint_migration(migration, options, before=facts.before(index))
+                statements = (
+                    split(migration.up)
+                    if migration.up is not None and migration.language == "sql"
+                    else None
+                )
+                cached = lint_migration(migration, options, statements, facts.before(index))
+                if statements is not None:
+                    facts.linted(index, statements)
             except SqlError as exc:
                 cached = [parse_error(migration, exc)]
             if cache:

@@ -145,12 +145,17 @@ def _not_null_column(expr: Node | None) -> str | None:
 
 @dataclass
 class Learner:
-    """Reads a run's files in order and adds what each leaves behind to the facts."""
+    """Reads a run's files in order and adds what each leaves behind to the facts.
 
-    columns: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
+    A learner may sit on a ``base`` (the live database, the earlier files): it asks the
+    base what it has not learned itself, so nothing is copied from file to file."""
+
+    # a column's type; None: dropped here, whatever the base says
+    columns: dict[str, dict[str, ColumnType | None]] = field(default_factory=dict)
     not_null_checks: set[tuple[str, str]] = field(default_factory=set)
     # checks added NOT VALID, by (table, constraint name): the column they would prove
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
+    base: Learner | None = None
 
     @classmethod
     def starting_from(cls, known: Known | None) -> Learner:
@@ -165,21 +170,43 @@ class Learner:
     def column_type(self, table: str, column: str) -> ColumnType | None:
         """The column's type, when known."""
         for key in _keys(table):
-            found = self.columns.get(key, {}).get(column)
-            if found is not None:
-                return found
-        return None
+            mine = self.columns.get(key)
+            if mine is not None and column in mine:
+                return mine[column]
+        return self.base.column_type(table, column) if self.base is not None else None
 
     def proves_not_null(self, table: str, column: str) -> bool:
         """Whether a validated check constraint already proves the column is never null."""
-        return any((key, column) in self.not_null_checks for key in _keys(table))
+        if any((key, column) in self.not_null_checks for key in _keys(table)):
+            return True
+        return self.base is not None and self.base.proves_not_null(table, column)
+
+    def _pending(self, key: tuple[str, str]) -> str | None:
+        found = self.pending.pop(key, None)
+        if found is None and self.base is not None:
+            found = self.base._pending_view(key)
+        return found
+
+    def _pending_view(self, key: tuple[str, str]) -> str | None:
+        found = self.pending.get(key)
+        if found is None and self.base is not None:
+            return self.base._pending_view(key)
+        return found
 
     def known(self) -> Known:
-        """What is known now."""
+        """What is known now, as one value (the base's facts included)."""
+        base = self.base.known() if self.base is not None else Known()
+        columns: dict[str, dict[str, ColumnType]] = {t: dict(c) for t, c in base.columns.items()}
+        for table, found in self.columns.items():
+            for column, kind in found.items():
+                if kind is None:
+                    columns.get(table, {}).pop(column, None)
+                else:
+                    columns.setdefault(table, {})[column] = kind
         return Known(
-            {t: dict(c) for t, c in self.columns.items()},
-            frozenset(self.not_null_checks),
-            dict(self.pending),
+            columns,
+            base.not_null_checks | frozenset(self.not_null_checks),
+            {**base.not_valid_checks, **self.pending},
         )
 
     def learn(self, statements: Iterable[Statement]) -> None:
@@ -207,12 +234,12 @@ class Learner:
         else:
             constraints = added_constraints(body)
             for cmd in commands_of(body, "AT_ValidateConstraint"):
-                proven = self.pending.pop((table, cmd.get("name", "")), None)
+                proven = self._pending((table, cmd.get("name", "")))
                 if proven:
                     self.not_null_checks.add((table, proven))
             for cmd in alter_commands(body):
                 if cmd.get("subtype") == "AT_DropColumn":
-                    self.columns.get(table, {}).pop(cmd.get("name", ""), None)
+                    self.columns.setdefault(table, {})[cmd.get("name", "")] = None
         for constraint in constraints:
             if constraint.get("contype") != "CONSTR_CHECK":
                 continue
@@ -228,17 +255,30 @@ class Learner:
 class RunFacts:
     """What each file of a lint run may know: the live database, then the files before it.
 
-    Earlier files are read only when a rule asks (a cached run asks nothing)."""
+    A file linted in this run is learned from the statements its lint parsed; a file
+    that was not (its findings came from the cache) is read only when a rule asks."""
 
     def __init__(self, migrations: Sequence[Migration], known: Known | None) -> None:
         self.migrations = migrations
         self.learner = Learner.starting_from(known)
         self.learned = 0
 
-    def before(self, index: int) -> Callable[[], Known | None]:
+    def linted(self, index: int, statements: Sequence[Statement]) -> None:
+        """Learn the file at ``index`` from the statements it was linted with, while they
+        are at hand (a file's trees are not all kept: holding them would cost memory)."""
+        if index == self.learned:
+            self.learned += 1
+            self._learn(statements)
+
+    def _learn(self, statements: Sequence[Statement]) -> None:
+        for statement in statements:
+            if statement.node in ("CreateStmt", "AlterTableStmt"):
+                self.learner.learn_one(statement.node, statement.tree)
+
+    def before(self, index: int) -> Callable[[], Learner | None]:
         """What is known before the file at ``index`` of the run."""
 
-        def known() -> Known | None:
+        def known() -> Learner | None:
             from pgshift.errors import SqlError
             from pgshift.migrations.statements import split
 
@@ -247,8 +287,8 @@ class RunFacts:
                 self.learned += 1
                 if migration.up is None or migration.language != "sql":
                     continue
-                with contextlib.suppress(SqlError):  # a broken file is reported on its own
-                    self.learner.learn(split(migration.up))
-            return self.learner.known()
+                with contextlib.suppress(SqlError):  # a broken file is reported alone
+                    self._learn(split(migration.up))
+            return self.learner
 
         return known

@@ -170,12 +170,11 @@ def lint_before_running(
     # what a pending file narrows or proves depends on the live columns and checks
     options = replace(options, known=from_database(session.conn))
     facts = RunFacts([step.migration for step, _ in prepared], options.known)
-    findings = [
-        finding
-        for index, (step, statements) in enumerate(prepared)
-        if statements
-        for finding in lint_migration(step.migration, options, statements, facts.before(index))
-    ]
+    findings = []
+    for index, (step, statements) in enumerate(prepared):
+        if statements:
+            findings += lint_migration(step.migration, options, statements, facts.before(index))
+            facts.linted(index, statements)
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors:
         from pgshift.safety.gate import waive_harmless
