@@ -19,6 +19,7 @@ new database before the case, which is then linted with a connection (so the lin
 knows the live schema). ``runs`` is what PostgreSQL does with the file there: ``ok``,
 ``fails SQLSTATE``, or (for ``-- pgshift:no-transaction`` files) ``ok twice`` / ``fails
 twice SQLSTATE``: the second run, as a resumed migration would, does or does not fail.
+``enable: RULE`` turns on a rule that is off by default.
 A folder holds a migrations directory, linted in order as one run.
 """
 
@@ -61,6 +62,7 @@ class Case:
     pg_version: int | None = None
     live: list[str] = field(default_factory=list)
     runs: str | None = None
+    enable: list[str] = field(default_factory=list)  # rules off by default, turned on
 
     @property
     def no_transaction(self) -> bool:
@@ -68,7 +70,7 @@ class Case:
         return "pgshift:no-transaction" in self.files[-1].path.read_text()
 
 
-_HEADER = re.compile(r"^--\s*(case|expect|pg|live|runs):\s*(.*)$")
+_HEADER = re.compile(r"^--\s*(case|expect|pg|live|runs|enable):\s*(.*)$")
 
 
 def _read(case: Case, path: Path) -> CaseFile:
@@ -91,6 +93,8 @@ def _read(case: Case, path: Path) -> CaseFile:
             case.live.append(value)
         elif key == "runs":
             case.runs = value.strip()
+        elif key == "enable":
+            case.enable += value.split()
         else:
             expects.append(_expect(value, path))
     return CaseFile(path, tuple(expects))

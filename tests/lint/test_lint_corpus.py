@@ -23,7 +23,7 @@ RUN = [c for c in CASES if c.runs]
 
 
 def _lint_offline(case: Case) -> list[Finding]:
-    options = LintOptions(pg_version=case.pg_version)
+    options = LintOptions(pg_version=case.pg_version, enabled=frozenset(case.enable))
     if case.path.is_dir():
         return lint_migrations(collect([case.path]), options)
     return lint_migrations([sql_file(case.path)], options)
