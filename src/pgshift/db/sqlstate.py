@@ -4,7 +4,6 @@ translation of a server error met by pgshift's own work into a :class:`PgshiftEr
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from pgshift.errors import PermissionDenied, ReadOnly, ServerError
@@ -43,12 +42,12 @@ STATE_HINTS: dict[str, str] = {
     READ_ONLY: READ_ONLY_HINT + " Nothing of the migration was kept.",
 }
 
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-
 
 def ident(name: str) -> str:
     """``name`` as SQL would need it written in a hint: double-quoted unless plain."""
-    return name if _PLAIN.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+    from pgshift.db.quoting import quote
+
+    return quote(name)
 
 
 def read_only_hint(conn: psycopg.Connection[Any] | None) -> str:

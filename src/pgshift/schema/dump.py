@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from psycopg import sql
-
+from pgshift.db import quoting
 from pgshift.schema.model import (
     Column,
     CompositeType,
@@ -31,12 +30,15 @@ from pgshift.schema.model import (
 
 def ident(*names: str) -> str:
     """``schema.name`` (or any dotted name) as SQL, each part quoted where it must be."""
-    return ".".join(_quote(n) for n in names)
+    return quoting.ident(*names)
 
 
 def quote(name: str) -> str:
     """An identifier quoted as PostgreSQL would need it (no connection required)."""
-    return _quote(name)
+    return quoting.quote(name)
+
+
+_quote = quoting.quote
 
 
 def policy_sql(policy: Policy, table: str) -> str:
@@ -53,98 +55,9 @@ def policy_sql(policy: Policy, table: str) -> str:
     return line
 
 
-def _quote(name: str) -> str:
-    plain = name.isidentifier() and name == name.lower() and name.isascii()
-    return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
-
-
-_RESERVED = frozenset(
-    [
-        "all",
-        "analyse",
-        "analyze",
-        "and",
-        "any",
-        "array",
-        "as",
-        "asc",
-        "asymmetric",
-        "both",
-        "case",
-        "cast",
-        "check",
-        "collate",
-        "column",
-        "constraint",
-        "create",
-        "current_catalog",
-        "current_date",
-        "current_role",
-        "current_time",
-        "current_timestamp",
-        "current_user",
-        "default",
-        "deferrable",
-        "desc",
-        "distinct",
-        "do",
-        "else",
-        "end",
-        "except",
-        "false",
-        "fetch",
-        "for",
-        "foreign",
-        "from",
-        "grant",
-        "group",
-        "having",
-        "in",
-        "initially",
-        "intersect",
-        "into",
-        "lateral",
-        "leading",
-        "limit",
-        "localtime",
-        "localtimestamp",
-        "not",
-        "null",
-        "offset",
-        "on",
-        "only",
-        "or",
-        "order",
-        "placing",
-        "primary",
-        "references",
-        "returning",
-        "select",
-        "session_user",
-        "some",
-        "symmetric",
-        "system_user",
-        "table",
-        "then",
-        "to",
-        "trailing",
-        "true",
-        "union",
-        "unique",
-        "user",
-        "using",
-        "variadic",
-        "when",
-        "where",
-        "window",
-        "with",
-    ]
-)
-
-
 def literal(text: str) -> str:
     """A string as an SQL literal."""
-    return sql.Literal(text).as_string(None)
+    return quoting.literal(text)
 
 
 def column_sql(column: Column) -> str:
@@ -157,7 +70,8 @@ def column_sql(column: Column) -> str:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated:
         kind = "VIRTUAL" if column.virtual else "STORED"
-        parts.append(f"GENERATED ALWAYS AS {column.generated} {kind}")
+        # pg_get_expr prints lower(a) bare; the syntax wants it in parentheses
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) {kind}")
     elif column.default is not None:
         parts.append(f"DEFAULT {column.default}")
     if not column.nullable:

@@ -38,7 +38,7 @@ def parse(sql: str) -> Any:
 
 def quote(name: str) -> str:
     """An identifier, quoted only where it must be."""
-    from pgshift.schema.dump import quote as quote_ident
+    from pgshift.db.quoting import quote as quote_ident
 
     return quote_ident(name)
 
