@@ -79,6 +79,8 @@ def test_the_script_takes_a_to_b(case: str, new_db: Callable[[], str]) -> None:
             if line.strip():
                 assert line.strip() in stopped.value.message, stopped.value.message
     script = diff_script(source, target, allow_destructive=True)
+    # every difference is written or said: none is left out silently
+    assert script.unwritten == (), "\n".join(d.describe() for d in script.unwritten)
     expect = folder / "expect.txt"
     if expect.exists():
         for line in expect.read_text().splitlines():

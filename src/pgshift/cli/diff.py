@@ -95,6 +95,11 @@ def diff(
                 }
                 for s in result.script.steps
             ],
+            # differences no step writes: said, never dropped
+            "unwritten": [
+                {"kind": d.kind, "name": d.name, "change": d.change, "detail": d.detail}
+                for d in result.script.unwritten
+            ],
         }
         click.echo(json.dumps(payload, indent=2))
         sys.exit(code)

@@ -170,6 +170,13 @@ def generate(
         script = diff_script(current, target, allow_destructive=allow_destructive)
         if script.empty:
             return GenerateResult((), script, tuple(notes))
+        if not script.steps:
+            shown = "\n".join(f"    {d.describe('wanted', 'migrations')}" for d in script.unwritten)
+            raise PgshiftError(
+                f"the schema differs from what the migrations make in ways pgshift cannot "
+                f"write yet:\n{shown}",
+                "Write this migration by hand; nothing was written.",
+            )
         parts = _parts(script, current)
         versions = _versions(folder, len(parts))
         files: list[GeneratedFile] = []

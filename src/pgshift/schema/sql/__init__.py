@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pgshift.errors import PgshiftError
+from pgshift.schema.compare import Difference, compare
 from pgshift.schema.model import Schema
 from pgshift.schema.sql.builder import Builder
 from pgshift.schema.sql.steps import PHASES, Step
@@ -38,11 +39,16 @@ class DiffScript:
     """The steps from one schema to another, in the order they must run."""
 
     steps: tuple[Step, ...]
+    # differences between the models that no step writes: said, never dropped silently
+    unwritten: tuple[Difference, ...] = ()
 
     @property
     def sql(self) -> str:
-        """The steps as one script."""
-        return "".join(step.sql.rstrip().rstrip(";") + ";\n" for step in self.steps)
+        """The steps as one script, then a comment line per difference it cannot write."""
+        script = "".join(step.sql.rstrip().rstrip(";") + ";\n" for step in self.steps)
+        return script + "".join(
+            f"-- not written: {d.describe('target', 'source')}\n" for d in self.unwritten
+        )
 
     @property
     def destructive(self) -> tuple[Step, ...]:
@@ -51,8 +57,8 @@ class DiffScript:
 
     @property
     def empty(self) -> bool:
-        """True when the two schemas are the same."""
-        return not self.steps
+        """True when the two schemas are the same (nothing to write, nothing unwritten)."""
+        return not self.steps and not self.unwritten
 
 
 def diff_script(
@@ -82,4 +88,14 @@ def diff_script(
             "backs the data up before it runs). If a table or column was renamed, make it "
             "identical to the old one but for its name, so pgshift sees a rename.",
         )
-    return DiffScript(tuple(steps))
+    return DiffScript(tuple(steps), _unwritten(source, target, steps, owners))
+
+
+def _unwritten(
+    source: Schema, target: Schema, steps: list[Step], owners: bool
+) -> tuple[Difference, ...]:
+    """The differences of two models for which not one step was written: never a silent
+    "no difference" (each is said instead, and the script is not empty)."""
+    if steps:
+        return ()
+    return compare(target, source, owners=owners)

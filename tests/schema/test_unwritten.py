@@ -1,0 +1,69 @@
+"""A diff never says "no difference" while the schemas differ: what it cannot write yet
+is said, in the script as comments, in --json, and by the exit code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import psycopg
+
+from pgshift.schema.model import Column, Index, Schema, Table
+from pgshift.schema.sql import diff_script
+from pgshift.testing import database_url
+from tests.conftest import _create_db, _drop_db, run_cli
+
+COLUMN = Column("id", "bigint", nullable=False)
+INDEX = Index("t_id_idx", "CREATE INDEX t_id_idx ON public.t USING btree (id)", "btree", ("id",))
+TABLE = Table("public", "t", "table", columns=(COLUMN,), indexes=(INDEX,))
+
+
+def test_a_difference_no_step_writes_is_said_not_dropped() -> None:
+    partitioned = replace(TABLE, kind="partitioned table", partition_key="RANGE (id)")
+    script = diff_script(Schema(tables=(TABLE,)), Schema(tables=(partitioned,)))
+    assert script.steps == ()
+    assert not script.empty
+    assert [d.name for d in script.unwritten] == ["public.t"]
+    assert "-- not written: table public.t" in script.sql
+    assert "partition key" in script.sql
+
+
+def test_an_invalid_index_is_a_difference_too() -> None:
+    invalid = replace(TABLE, indexes=(replace(INDEX, valid=False),))
+    script = diff_script(Schema(tables=(invalid,)), Schema(tables=(TABLE,)))
+    assert not script.empty
+    assert any("valid" in d.describe() for d in script.unwritten)
+
+
+def test_nothing_is_unwritten_when_the_models_are_equal() -> None:
+    script = diff_script(Schema(tables=(TABLE,)), Schema(tables=(TABLE,)))
+    assert script.empty
+    assert script.unwritten == ()
+
+
+def test_the_command_exits_1_and_names_what_it_cannot_write(server_url: str) -> None:
+    made = [_create_db(server_url) for _ in range(2)]
+    try:
+        (_, plain), (_, partitioned) = made
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (id bigint NOT NULL)")
+        with psycopg.connect(partitioned, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (id bigint NOT NULL) PARTITION BY RANGE (id)")
+        urls = [
+            "--from",
+            database_url(server_url, made[0][0]),
+            "--to",
+            database_url(server_url, made[1][0]),
+        ]
+        text = run_cli("diff", *urls)
+        assert text.returncode == 1, text.stderr
+        assert "no difference" not in text.stdout + text.stderr
+        assert "-- not written: table public.t" in text.stdout
+        machine = run_cli("diff", *urls, "--json")
+        assert machine.returncode == 1
+        payload = json.loads(machine.stdout)
+        assert payload["different"] is True
+        assert [u["name"] for u in payload["unwritten"]] == ["public.t"]
+    finally:
+        for name, _ in made:
+            _drop_db(server_url, name)
