@@ -160,7 +160,10 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
         sequences=tuple(
             sorted(
-                (_with_grants(Sequence(*r[:-1]), r[-1]) for r in rows("sequences")),
+                (
+                    _with_grants(replace(Sequence(*r[:-2]), cache=r[-2]), r[-1])
+                    for r in rows("sequences")
+                ),
                 key=lambda s: (s.schema, s.name),
             )
         ),

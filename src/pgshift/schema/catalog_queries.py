@@ -161,7 +161,7 @@ SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqinc
           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
          WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1),
-       pg_get_userbyid(c.relowner), {_comment("c.oid", "pg_class")},
+       pg_get_userbyid(c.relowner), {_comment("c.oid", "pg_class")}, s.seqcache,
        {_grants("c.relacl", "s", "c.relowner")}
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid

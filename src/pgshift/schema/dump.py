@@ -26,6 +26,7 @@ from pgshift.schema.model import (
     Schema,
     Table,
 )
+from pgshift.schema.model import Sequence as SequenceObject
 
 
 def ident(*names: str) -> str:
@@ -58,6 +59,11 @@ def policy_sql(policy: Policy, table: str) -> str:
 def literal(text: str) -> str:
     """A string as an SQL literal."""
     return quoting.literal(text)
+
+
+def _cache(seq: SequenceObject) -> str:
+    """`` CACHE n`` where it is not the default of 1."""
+    return f" CACHE {seq.cache}" if seq.cache != 1 else ""
 
 
 def column_sql(column: Column) -> str:
@@ -126,7 +132,7 @@ def render(schema: Schema) -> str:
         out.append(
             f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
             f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
-            f"START {seq.start}{' CYCLE' if seq.cycle else ''};"
+            f"START {seq.start}{_cache(seq)}{' CYCLE' if seq.cycle else ''};"
         )
     relations = {t.qualified for t in schema.tables} | {t.name for t in schema.tables}
     late = {f.signature for f in schema.functions if needs_tables(f, relations)}

@@ -140,6 +140,7 @@ class Sequence:
     owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    cache: int = 1  # values kept ready per session (CACHE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,7 +193,8 @@ class TypeSteps(Steps):
                 "create types",
                 f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
                 f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
-                f"START {seq.start}{' CYCLE' if seq.cycle else ''}",
+                f"START {seq.start}{' CACHE ' + str(seq.cache) if seq.cache != 1 else ''}"
+                f"{' CYCLE' if seq.cycle else ''}",
                 "sequence",
                 key,
                 "create",
@@ -250,6 +251,8 @@ class TypeSteps(Steps):
             parts.append(f"START {b.start}")
         if a.cycle != b.cycle:
             parts.append("CYCLE" if b.cycle else "NO CYCLE")
+        if a.cache != b.cache:
+            parts.append(f"CACHE {b.cache}")
         if parts:
             self.add(
                 phase,
@@ -412,4 +415,5 @@ def _identity_default(seq: SequenceObject) -> SequenceObject:
         minimum=1,
         maximum=_TYPE_MAX.get(seq.type, seq.maximum),
         cycle=False,
+        cache=1,
     )
