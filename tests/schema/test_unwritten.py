@@ -67,3 +67,22 @@ def test_the_command_exits_1_and_names_what_it_cannot_write(server_url: str) -> 
     finally:
         for name, _ in made:
             _drop_db(server_url, name)
+
+
+def test_extension_versions_can_be_left_out_of_the_comparison(server_url: str) -> None:
+    made = [_create_db(server_url) for _ in range(2)]
+    try:
+        for (_, url), version in zip(made, ("1.5", "1.6"), strict=True):
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"CREATE EXTENSION pg_trgm VERSION '{version}'".encode())
+        urls = ["--from", database_url(server_url, made[0][0])]
+        urls += ["--to", database_url(server_url, made[1][0])]
+        compared = run_cli("diff", *urls)
+        assert compared.returncode == 1, compared.stderr
+        assert "ALTER EXTENSION pg_trgm UPDATE TO '1.6'" in compared.stdout
+        ignored = run_cli("diff", *urls, "--ignore-extension-versions")
+        assert ignored.returncode == 0, ignored.stdout + ignored.stderr
+        assert "no difference" in ignored.stderr
+    finally:
+        for name, _ in made:
+            _drop_db(server_url, name)

@@ -42,6 +42,11 @@ from pgshift.cli._common import (
 @click.option(
     "--no-renames", is_flag=True, help="Never read a table or column as renamed: drop and add."
 )
+@click.option(
+    "--ignore-extension-versions",
+    is_flag=True,
+    help="Compare extensions by name only: no ALTER EXTENSION ... UPDATE.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as JSON.")
 @options
 def diff(
@@ -49,6 +54,7 @@ def diff(
     to_source: str | None,
     allow_destructive: bool,
     no_renames: bool,
+    ignore_extension_versions: bool,
     as_json: bool,
     **opts: Any,
 ) -> None:
@@ -73,6 +79,7 @@ def diff(
             settings=settings,
             allow_destructive=allow_destructive,
             renames=not no_renames,
+            extension_versions=not ignore_extension_versions,
             on_event=show_notes,
         )
     except Exception as exc:

@@ -160,12 +160,14 @@ def diff(
     url: str | None = None,
     allow_destructive: bool = False,
     renames: bool = True,
+    extension_versions: bool = True,
     on_event: EventHandler | None = None,
 ) -> DiffResult:
     """The SQL that takes ``from_source``'s schema to ``to_source``'s.
 
     Each is a database URL, a migrations directory, a ``.sql`` schema file or
-    ``empty``. Raises :class:`~pgshift.schema.sql.DestructiveChange` when the script
+    ``empty``. With ``extension_versions=False`` extensions are compared by name only.
+    Raises :class:`~pgshift.schema.sql.DestructiveChange` when the script
     would destroy data, unless ``allow_destructive``.
     """
     settings = settings_for(settings, url, None)
@@ -182,9 +184,18 @@ def diff(
         reading = pool.submit(read_schema, target, settings, note)
         before = read_schema(source, settings, note)
         after = reading.result()
+    if not extension_versions:  # the same extensions, whatever version each side has
+        before, after = _unversioned(before), _unversioned(after)
     try:
         script = diff_script(before, after, allow_destructive=allow_destructive, renames=renames)
     except PgshiftError as exc:
         exc.message = f"from {source.label} to {target.label}: {exc.message}"
         raise
     return DiffResult(source, target, script, tuple(notes))
+
+
+def _unversioned(schema: Schema) -> Schema:
+    """``schema`` with no extension version: versions are not compared nor written."""
+    from dataclasses import replace
+
+    return replace(schema, extensions=tuple(replace(e, version="") for e in schema.extensions))

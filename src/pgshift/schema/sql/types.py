@@ -371,7 +371,8 @@ class TypeSteps(Steps):
             ext = new[key]
             self.add(
                 "extensions",
-                f"CREATE EXTENSION IF NOT EXISTS {quote(ext.name)} WITH SCHEMA {quote(ext.schema)}",
+                f"CREATE EXTENSION IF NOT EXISTS {quote(ext.name)} WITH SCHEMA {quote(ext.schema)}"
+                + (f" VERSION {literal(ext.version)}" if ext.version else ""),
                 "extension",
                 key,
                 "create",
