@@ -114,7 +114,8 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
     tables = []
     for (
         oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
-        partition_key, partition_of, partition_bound, owner, acl, depends_on,
+        partition_key, partition_of, partition_bound, owner, acl, depends_on, options,
+        replica_identity,
     ) in rows("tables"):  # fmt: skip
         tables.append(
             Table(
@@ -137,6 +138,8 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 owner=owner,
                 grants=_parse_grants(acl),
                 depends_on=tuple(depends_on or ()),
+                options=tuple(options or ()),
+                replica_identity=replica_identity,
             )
         )
 

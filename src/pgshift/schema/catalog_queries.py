@@ -58,7 +58,15 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
                            AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> c.oid
            JOIN pg_class dc ON dc.oid = d.refobjid
            JOIN pg_namespace dn ON dn.oid = dc.relnamespace
-           WHERE rw.ev_class = c.oid ORDER BY 1) END::text[]
+           WHERE rw.ev_class = c.oid ORDER BY 1) END::text[],
+       ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY 1),
+       CASE WHEN c.relkind NOT IN ('r', 'p') THEN 'default'
+            WHEN c.relreplident = 'n' THEN 'nothing'
+            WHEN c.relreplident = 'f' THEN 'full'
+            WHEN c.relreplident = 'i' THEN 'index ' || (
+                SELECT ci.relname FROM pg_index x JOIN pg_class ci ON ci.oid = x.indexrelid
+                WHERE x.indrelid = c.oid AND x.indisreplident)
+            ELSE 'default' END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_NS}
   AND {_NOT_EXTENSION.format(oid="c.oid")}

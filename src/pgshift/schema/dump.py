@@ -184,6 +184,17 @@ def render(schema: Schema) -> str:
     for table in schema.tables:
         out.extend(t.definition + ";" for t in table.triggers)
         name = ident(table.schema, table.name)
+        kind = {"view": "VIEW", "materialized view": "MATERIALIZED VIEW"}.get(table.kind, "TABLE")
+        if table.options:
+            out.append(f"ALTER {kind} {name} SET ({', '.join(table.options)});")
+        if table.replica_identity != "default":
+            wanted = table.replica_identity
+            clause = (
+                f"USING INDEX {_quote(wanted.removeprefix('index '))}"
+                if wanted.startswith("index ")
+                else wanted.upper()
+            )
+            out.append(f"ALTER TABLE {name} REPLICA IDENTITY {clause};")
         if table.row_security:
             out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;")
         if table.force_row_security:

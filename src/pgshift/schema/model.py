@@ -117,6 +117,10 @@ class Table:
     owner: str | None = None
     grants: tuple[Grant, ...] = ()
     depends_on: tuple[str, ...] = ()  # views: the relations they read, as schema.name
+    # storage parameters and view options, as "name=value", sorted: fillfactor=70,
+    # security_barrier=true, security_invoker=true, check_option=local
+    options: tuple[str, ...] = ()
+    replica_identity: str = "default"  # "default", "nothing", "full" or "index <name>"
 
     @property
     def qualified(self) -> str:

@@ -6,11 +6,37 @@ from __future__ import annotations
 from pgshift.schema.dump import ident, policy_sql, quote
 from pgshift.schema.model import Table
 from pgshift.schema.sql.constraints import ConstraintSteps
-from pgshift.schema.sql.shapes import named, policy_changed
+from pgshift.schema.sql.shapes import named, policy_changed, table_kind
 
 
 class TriggerSteps(ConstraintSteps):
     """Triggers, row security and policies of a relation, with its constraints and indexes."""
+
+    def _options(self, before: Table | None, after: Table) -> None:
+        """Storage parameters and view options (SET / RESET), and the replica identity."""
+        name = ident(after.schema, after.name)
+        kind = table_kind(after)
+        phase = "views" if after.kind in ("view", "materialized view") else "tables"
+        old = dict(o.split("=", 1) for o in (before.options if before else ()))
+        new = dict(o.split("=", 1) for o in after.options)
+        changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
+        if changed:
+            self.add(phase, f"ALTER {kind} {name} SET ({', '.join(changed)})", kind.lower(),
+                     after.qualified, "alter")  # fmt: skip
+        gone = sorted(old.keys() - new.keys())
+        if gone:
+            self.add(phase, f"ALTER {kind} {name} RESET ({', '.join(gone)})", kind.lower(),
+                     after.qualified, "alter")  # fmt: skip
+        was = before.replica_identity if before else "default"
+        if after.replica_identity != was and after.kind in ("table", "partitioned table"):
+            wanted = after.replica_identity
+            clause = (
+                f"USING INDEX {quote(wanted.removeprefix('index '))}"
+                if wanted.startswith("index ")
+                else wanted.upper()
+            )
+            self.add("indexes", f"ALTER TABLE {name} REPLICA IDENTITY {clause}", "table",
+                     after.qualified, "alter")  # fmt: skip
 
     def _table_extras(self, before: Table | None, after: Table) -> None:
         """Constraints, indexes, triggers, row security and policies of one relation."""
@@ -23,6 +49,7 @@ class TriggerSteps(ConstraintSteps):
         if after.kind != "view" and not after.partition_of:
             self._indexes(before, after)
         recreated = key in self.recreated_views
+        self._options(None if recreated else before, after)
         old_triggers = named(before.triggers) if before and not recreated else {}
         new_triggers = named(after.triggers)
         for trigger in before.triggers if before and not recreated else ():

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, code text NOT NULL);
+CREATE UNIQUE INDEX t_code_key ON t (code);
+ALTER TABLE t REPLICA IDENTITY USING INDEX t_code_key;
