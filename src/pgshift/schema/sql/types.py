@@ -228,6 +228,18 @@ class TypeSteps(Steps):
                 continue
             self._sequence_options(a, b, "create types", key)
             if a.owned_by != b.owned_by:
+                if a.owned_by and self._owner_goes(a.owned_by):
+                    # its old column (or table) is dropped, which would drop the sequence
+                    # with it: let go of it before
+                    self.add(
+                        "drop dependents",
+                        f"ALTER SEQUENCE {ident(b.schema, b.name)} OWNED BY NONE",
+                        "sequence",
+                        key,
+                        "alter",
+                    )
+                    if not b.owned_by:
+                        continue
                 owner = column_ref(b.owned_by) if b.owned_by else "NONE"
                 self.add(
                     "keys",
