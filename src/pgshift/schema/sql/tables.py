@@ -11,6 +11,16 @@ from pgshift.schema.sql.triggers import TriggerSteps
 class TableSteps(TriggerSteps):
     """Tables and their columns: created, dropped, altered, attached to a partitioned table."""
 
+    def _enum_type(self, type_name: str) -> bool:
+        """Whether ``type_name`` (as a column shows it) is an enum of either model."""
+        if type_name.endswith("[]"):
+            return False  # an array of labels: its own cast rules, left as they are
+        for schema in (self.source, self.target):
+            for enum in schema.enums:
+                if type_name in (enum.name, f"{enum.schema}.{enum.name}", f'"{enum.name}"'):
+                    return True
+        return False
+
     def _tables(self, source: Schema) -> None:
         old = by_key(t for t in source.tables if t.kind not in ("view", "materialized view"))
         new = by_key(t for t in self.target.tables if t.kind not in ("view", "materialized view"))
@@ -140,9 +150,11 @@ class TableSteps(TriggerSteps):
             self.add("drop dependents", f"{alter} DROP DEFAULT", "column", key, "alter")
         if retype:
             collate = f" COLLATE {quote(after.collation)}" if after.collation else ""
+            # an enum has no cast to another enum (nor from most types): through its label
+            via = "::text" if self._enum_type(before.type) or self._enum_type(after.type) else ""
             self.add(
                 "tables",
-                f"{alter} TYPE {after.type}{collate} USING {quote(after.name)}::{after.type}",
+                f"{alter} TYPE {after.type}{collate} USING {quote(after.name)}{via}::{after.type}",
                 "column",
                 key,
                 "alter",
