@@ -203,7 +203,7 @@ def test_other_objects(rich: tuple[Schema, str]) -> None:
     (domain,) = schema.domains
     assert (domain.base_type, domain.nullable, domain.default) == ("integer", False, "1")
     (check,) = domain.checks  # NOT NULL is the nullable flag, not a check (PG 17+ stores it)
-    assert check.startswith("CHECK (")
+    assert check.startswith("CONSTRAINT positive_check CHECK (")  # the name is kept
     assert "VALUE > 0" in check
     assert schema.composites[0].attributes == (("street", "text"), ("zip", "character varying(10)"))
     sequences = {s.name: s for s in schema.sequences}

@@ -186,7 +186,8 @@ SELECT t.typtype, n.nspname, t.typname,
                                             FROM pg_attribute a
                                             WHERE a.attrelid = t.typrelid AND a.attnum > 0
                                               AND NOT a.attisdropped ORDER BY a.attnum)
-            WHEN t.typtype = 'd' THEN ARRAY(SELECT pg_get_constraintdef(co.oid)
+            WHEN t.typtype = 'd' THEN ARRAY(SELECT 'CONSTRAINT ' || quote_ident(co.conname)
+                                                   || ' ' || pg_get_constraintdef(co.oid)
                                             FROM pg_constraint co
                                             WHERE co.contypid = t.oid AND co.contype = 'c'
                                             ORDER BY co.conname)

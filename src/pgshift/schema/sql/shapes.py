@@ -164,7 +164,11 @@ def policy_changed(a: Policy, b: Policy) -> bool:
 
 
 def drop_domain_check(domain: Domain, check: str) -> str:
-    """The model keeps a domain's checks by definition: find the name at run time."""
+    """``ALTER DOMAIN ... DROP CONSTRAINT`` of a check the model keeps with its name
+    (``CONSTRAINT name CHECK (...)``); one kept by definition alone is found at run time."""
+    named = re.match(r'CONSTRAINT ("(?:[^"]|"")*"|\S+) ', check)
+    if named:
+        return f"ALTER DOMAIN {ident(domain.schema, domain.name)} DROP CONSTRAINT {named.group(1)}"
     body = (
         "DECLARE found name; BEGIN "
         "SELECT c.conname INTO found FROM pg_constraint c "
