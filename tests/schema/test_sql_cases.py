@@ -5,6 +5,12 @@ model to b's is applied to a; a's model must then equal b's. A case whose folder
 holds ``expect.txt`` also checks that each of its lines appears in the script (a
 rename must be a rename), and ``refused.txt`` that the diff is refused without
 ``allow_destructive``.
+
+Before the script runs, a's tables get rows (``tests/schema/rows.py``: made from the
+catalog, or the case's own ``rows.sql``), each also put into b where b can hold it;
+after it, every such row must still be in a as b holds it, and no table may have fewer
+rows, unless a destructive step of the script drops the table or column, or the case's
+``lossy.txt`` lists it (``schema.table`` or ``schema.table.column``, a's names).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pgshift.schema.introspect import inspect
 from pgshift.schema.model import Schema
 from pgshift.schema.sql import DestructiveChange, diff_script
 from tests.conftest import ROOT
+from tests.schema import rows
 
 CASES = ROOT / "tests" / "cases" / "diff"
 
@@ -62,8 +69,24 @@ def _skip_unavailable(url: str, folder: Path) -> None:
         pytest.skip(f"this server has no {', '.join(sorted(missing))} extension")
 
 
+def _fill(a: str, b: str, folder: Path, effects: rows.Effects) -> rows.Filler:
+    """Rows into a's tables (the case's ``rows.sql`` first), and into b where they fit."""
+    with (
+        psycopg.connect(a, autocommit=True) as a_conn,
+        psycopg.connect(b, autocommit=True) as b_conn,
+    ):
+        given = folder / "rows.sql"
+        if given.exists():
+            a_conn.execute(given.read_text().encode())
+        filler = rows.Filler(a_conn, b_conn, effects)
+        filler.fill()
+    return filler
+
+
 @pytest.mark.parametrize("case", _cases())
-def test_the_script_takes_a_to_b(case: str, new_db: Callable[[], str]) -> None:
+def test_the_script_takes_a_to_b(
+    case: str, new_db: Callable[[], str], record_property: Callable[[str, object], None]
+) -> None:
     folder = CASES / case
     a, b = new_db(), new_db()
     _skip_unavailable(a, folder)
@@ -86,19 +109,63 @@ def test_the_script_takes_a_to_b(case: str, new_db: Callable[[], str]) -> None:
         for line in expect.read_text().splitlines():
             if line.strip():
                 assert line.strip() in script.sql, script.sql
+    effects = rows.Effects.of(script.steps)
+    filler = _fill(a, b, folder, effects)
     with psycopg.connect(a, autocommit=True) as conn:
         for step in script.steps:
             try:
                 conn.execute(step.sql.encode())
             except psycopg.Error as exc:
-                pytest.fail(f"{case}: {step.sql}\n-> {exc}\n\nwhole script:\n{script.sql}")
+                pytest.fail(
+                    f"{case}: {step.sql}\n-> {exc}\n(rows in a: {filler.summary()})"
+                    f"\n\nwhole script:\n{script.sql}"
+                )
     left = compare(target, _model(a))
     assert left == (), "\n".join(d.describe("b", "a after the script") for d in left) + (
         f"\n\nscript:\n{script.sql}"
     )
     # and the script is complete: nothing more to do
     assert diff_script(_model(a), target, allow_destructive=True).empty
+    # and the rows of a that b can hold are all still there
+    losses = folder / "lossy.txt"
+    expected_losses = rows.lossy(losses.read_text()) if losses.exists() else set()
+    with psycopg.connect(a, autocommit=True) as conn:
+        checked = rows.check(conn, case, filler.filled, effects, expected_losses, filler.a_tables)
+    for name, value in filler.report(checked).items():
+        record_property(name, value)
+    assert not checked.problems, "\n".join(checked.problems) + f"\n\nscript:\n{script.sql}"
 
 
 def test_there_are_enough_cases() -> None:
     assert len(_cases()) >= 60
+
+
+def test_the_row_check_names_what_was_lost(new_db: Callable[[], str]) -> None:
+    """The check itself: values changed in a renamed column, then a row gone, are each
+    named with the case, the table, the column and the step on it; ``lossy.txt`` lets
+    the column's values go."""
+    case, folder = "column_rename", CASES / "column_rename"
+    a, b = new_db(), new_db()
+    _load(a, folder / "a.sql")
+    _load(b, folder / "b.sql")
+    script = diff_script(_model(a), _model(b), allow_destructive=True)
+    effects = rows.Effects.of(script.steps)
+    filler = _fill(a, b, folder, effects)
+    assert [len(filler.rows[f.table]) for f in filler.filled] == [rows.ROWS_PER_TABLE]
+    with psycopg.connect(a, autocommit=True) as conn:
+        for step in script.steps:
+            conn.execute(step.sql.encode())
+
+        def problems(losses: str = "") -> list[str]:
+            listed = rows.lossy(losses)
+            return rows.check(conn, case, filler.filled, effects, listed, filler.a_tables).problems
+
+        assert problems() == []
+        conn.execute("UPDATE people SET display_name = display_name || '!'")
+        [lost] = problems()
+        assert lost.startswith(f"{case}: table public.people: column fullname (now display_name)")
+        assert "RENAME COLUMN fullname TO display_name" in lost
+        assert problems("public.people.fullname  # its values may change\n") == []
+        conn.execute("DELETE FROM people WHERE id = (SELECT min(id) FROM people)")
+        fewer = f"{rows.ROWS_PER_TABLE} rows before the script, {rows.ROWS_PER_TABLE - 1} after"
+        assert any(fewer in p for p in problems())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
 from pgshift.schema.model import Column, Schema, Table
 from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
@@ -120,6 +122,10 @@ class TableSteps(TriggerSteps):
         name = ident(table.schema, table.name)
         key = f"{table.qualified}.{after.name}"
         alter = f"ALTER TABLE {name} ALTER COLUMN {quote(after.name)}"
+        if before.generated and not before.virtual and after.generated is None:
+            # a stored generated column made plain keeps the values it holds
+            self.add("drop", f"{alter} DROP EXPRESSION", "column", key, "alter")
+            before = replace(before, generated=None)
         if before.generated != after.generated or before.virtual != after.virtual:
             # the values are derived: drop the column and add it again
             self.add(
