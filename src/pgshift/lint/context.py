@@ -18,14 +18,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pgshift.lint.known import LEARNED
 from pgshift.migrations.tree import Node, alter_commands, relation, strings, unwrap
 
 if TYPE_CHECKING:
     from pgshift.lint.known import ColumnType, Learner
     from pgshift.migrations.statements import Statement
 
-# Statement types whose trees the schema facts learn from (see lint.known).
-LEARNED = frozenset({"CreateStmt", "AlterTableStmt"})
 # Statement types that change data rather than the schema.
 DML = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt"})
 

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from pgshift.migrations.migration import Migration
     from pgshift.migrations.statements import Statement
 
+# the statement types whose trees these facts are learned from
+LEARNED = frozenset({"CreateStmt", "AlterTableStmt"})
 # (type name as pg_type names it, its modifiers): ("varchar", (100,)), ("numeric", (10, 2))
 ColumnType = tuple[str, tuple[int, ...]]
 
@@ -49,6 +51,7 @@ class Known:
     # such checks still NOT VALID, by (table, constraint): the column a VALIDATE proves
     not_valid_checks: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
+    # a Known serves as a learner's base too (the live database, for one file)
     def column_type(self, table: str, column: str) -> ColumnType | None:
         """The column's type, when known."""
         for key in _keys(table):
@@ -60,6 +63,9 @@ class Known:
     def proves_not_null(self, table: str, column: str) -> bool:
         """Whether a validated check constraint already proves the column is never null."""
         return any((key, column) in self.not_null_checks for key in _keys(table))
+
+    def _pending_view(self, key: tuple[str, str]) -> str | None:
+        return self.not_valid_checks.get(key)
 
 
 def _keys(table: str) -> tuple[str, ...]:
@@ -155,7 +161,7 @@ class Learner:
     not_null_checks: set[tuple[str, str]] = field(default_factory=set)
     # checks added NOT VALID, by (table, constraint name): the column they would prove
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
-    base: Learner | None = None
+    base: Learner | Known | None = None
 
     @classmethod
     def starting_from(cls, known: Known | None) -> Learner:
@@ -195,7 +201,9 @@ class Learner:
 
     def known(self) -> Known:
         """What is known now, as one value (the base's facts included)."""
-        base = self.base.known() if self.base is not None else Known()
+        base = self.base if isinstance(self.base, Known) else Known()
+        if isinstance(self.base, Learner):
+            base = self.base.known()
         columns: dict[str, dict[str, ColumnType]] = {t: dict(c) for t, c in base.columns.items()}
         for table, found in self.columns.items():
             for column, kind in found.items():
@@ -272,7 +280,7 @@ class RunFacts:
 
     def _learn(self, statements: Sequence[Statement]) -> None:
         for statement in statements:
-            if statement.node in ("CreateStmt", "AlterTableStmt"):
+            if statement.node in LEARNED:
                 self.learner.learn_one(statement.node, statement.tree)
 
     def before(self, index: int) -> Callable[[], Learner | None]:

@@ -61,6 +61,17 @@ def literal(text: str) -> str:
     return quoting.literal(text)
 
 
+def replica_identity_sql(table: Table) -> str:
+    """``ALTER TABLE ... REPLICA IDENTITY`` as the model says it, no semicolon."""
+    wanted = table.replica_identity
+    clause = (
+        f"USING INDEX {_quote(wanted.removeprefix('index '))}"
+        if wanted.startswith("index ")
+        else wanted.upper()
+    )
+    return f"ALTER TABLE {ident(table.schema, table.name)} REPLICA IDENTITY {clause}"
+
+
 def _cache(seq: SequenceObject) -> str:
     """`` CACHE n`` where it is not the default of 1."""
     return f" CACHE {seq.cache}" if seq.cache != 1 else ""
@@ -188,13 +199,7 @@ def render(schema: Schema) -> str:
         if table.options:
             out.append(f"ALTER {kind} {name} SET ({', '.join(table.options)});")
         if table.replica_identity != "default":
-            wanted = table.replica_identity
-            clause = (
-                f"USING INDEX {_quote(wanted.removeprefix('index '))}"
-                if wanted.startswith("index ")
-                else wanted.upper()
-            )
-            out.append(f"ALTER TABLE {name} REPLICA IDENTITY {clause};")
+            out.append(replica_identity_sql(table) + ";")
         if table.row_security:
             out.append(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;")
         if table.force_row_security:

@@ -61,15 +61,8 @@ def apply_pending(
     backup: bool = True,
     on_event: EventHandler | None = None,
 ) -> MigrateResult:
-    """Apply every pending migration (up to version ``to``) exactly once.
-
-    Safe to call from many processes at once. Every pending file is parsed,
-    checked and linted before the first one runs: an unacknowledged error-level
-    finding raises :class:`LintRefused` and nothing runs (``lint=False`` skips
-    the lint). A migration that destroys data has it backed up first
-    (``backup=False`` skips that for files that say ``-- pgshift:no-backup``).
-    With ``dry_run`` nothing is written and ``script`` holds the exact SQL, in order.
-    """
+    """:func:`pgshift.migrate` once its settings are resolved (its docstring says what
+    each argument does)."""
     migrations = project_migrations(settings).migrations
     out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
     # A database without history is not touched before the lint has passed.

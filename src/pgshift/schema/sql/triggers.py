@@ -3,7 +3,7 @@ with its constraints and indexes."""
 
 from __future__ import annotations
 
-from pgshift.schema.dump import ident, policy_sql, quote
+from pgshift.schema.dump import ident, policy_sql, quote, replica_identity_sql
 from pgshift.schema.model import Table
 from pgshift.schema.sql.constraints import ConstraintSteps
 from pgshift.schema.sql.shapes import named, policy_changed, table_kind
@@ -29,14 +29,7 @@ class TriggerSteps(ConstraintSteps):
                      after.qualified, "alter")  # fmt: skip
         was = before.replica_identity if before else "default"
         if after.replica_identity != was and after.kind in ("table", "partitioned table"):
-            wanted = after.replica_identity
-            clause = (
-                f"USING INDEX {quote(wanted.removeprefix('index '))}"
-                if wanted.startswith("index ")
-                else wanted.upper()
-            )
-            self.add("indexes", f"ALTER TABLE {name} REPLICA IDENTITY {clause}", "table",
-                     after.qualified, "alter")  # fmt: skip
+            self.add("indexes", replica_identity_sql(after), "table", after.qualified, "alter")
 
     def _table_extras(self, before: Table | None, after: Table) -> None:
         """Constraints, indexes, triggers, row security and policies of one relation."""
