@@ -408,9 +408,12 @@ def test_a_broken_migration_names_its_file_and_line(
     assert "The above exception" not in out  # one paragraph, no chain
 
 
+@pytest.mark.parametrize("built_before", [False, True], ids=["no-template", "template-built"])
 def test_a_role_that_may_not_create_databases_is_told_so(
-    project: pytest.Pytester, server_url: str
+    project: pytest.Pytester, server_url: str, built_before: bool
 ) -> None:
+    """Refused at the template's CREATE DATABASE, or (the template built by a
+    role that may) at the clone: the same paragraph either way."""
     import uuid
 
     import psycopg
@@ -421,6 +424,11 @@ def test_a_role_that_may_not_create_databases_is_told_so(
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB").format(sql.Identifier(role)))
     try:
+        if built_before:
+            first = project.runpytest_subprocess(
+                "-p", "no:cacheprovider", "--pgshift-url", server_url, "-k", "fresh"
+            )
+            first.assert_outcomes(passed=1)
         result = project.runpytest_subprocess(
             "-p",
             "no:cacheprovider",

@@ -41,6 +41,18 @@ def _admin(url: str) -> psycopg.Connection[Any]:
     return connect(url, source="--pgshift-url, PGSHIFT_TEST_URL or DATABASE_URL")
 
 
+def _may_not_create(url: str) -> PgshiftError:
+    """The paragraph for a role without CREATEDB (a template may exist already, built
+    by another role: then it is the clone that is refused)."""
+    return PgshiftError(
+        f"cannot make the test databases on {describe(url)}: the role may not "
+        "create databases (each test gets one).",
+        "Grant it CREATEDB (ALTER ROLE ... CREATEDB), or give no server at all "
+        "(no --pgshift-url, PGSHIFT_TEST_URL or DATABASE_URL) to use the "
+        "plugin's own test server.",
+    )
+
+
 def template_name(migrations: tuple[Migration, ...], version: str | None = None) -> str:
     """The template's name: a hash of the files (so an edited migration, or another
     pgshift, makes a new template), then the version it is migrated to."""
@@ -79,13 +91,7 @@ def ensure_template(settings: Settings, url: str, version: str | None = None) ->
             try:
                 admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             except psycopg.errors.InsufficientPrivilege as exc:
-                raise PgshiftError(
-                    f"cannot make the test databases on {describe(url)}: the role may not "
-                    "create databases (each test gets one).",
-                    "Grant it CREATEDB (ALTER ROLE ... CREATEDB), or give no server at all "
-                    "(no --pgshift-url, PGSHIFT_TEST_URL or DATABASE_URL) to use the "
-                    "plugin's own test server.",
-                ) from exc
+                raise _may_not_create(url) from exc
             target = make_conninfo(url, dbname=name)
             try:
                 migrate(settings=settings.with_url(target, "argument"), to=version, backup=False)
@@ -219,6 +225,8 @@ class ClonePool:
                     made: TestDatabase | BaseException
                     try:
                         made = self._make(admin)
+                    except psycopg.errors.InsufficientPrivilege:
+                        made = _may_not_create(self.url)
                     except psycopg.Error as exc:  # the waiting test gets it
                         made = PgshiftError(
                             f"cannot clone {self.template} on {describe(self.url)}: {exc}",
