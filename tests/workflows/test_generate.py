@@ -143,3 +143,25 @@ def test_generate_refuses_a_destructive_change_unless_allowed(db_url: str, tmp_p
     assert "DROP COLUMN name" in text
     assert "-- pgshift:down" in text
     assert "ADD COLUMN name text" in text
+
+
+def test_a_column_wanted_mid_table_is_added_at_the_end_and_said(
+    db_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL appends columns: generate writes the column, says where it lands, and
+    diff keeps saying the order differs (exit 1) rather than "no difference"."""
+    project = _project(tmp_path, {"0001_users.sql": FIRST})
+    (project / "schema.sql").write_text(
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text NOT NULL);\n"
+    )
+    result = run_cli("generate", "add_email", "--from", "schema.sql", url=db_url, cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "column order: the script leaves (id, name, email), wanted (id, email, name)" in (
+        result.stderr
+    )
+    text = (project / "migrations" / "0002_add_email.sql").read_text()
+    assert "ADD COLUMN email text" in text
+    assert run_cli("migrate", url=db_url, cwd=project).returncode == 0
+    left = run_cli("diff", "--to", "schema.sql", url=db_url, cwd=project)
+    assert left.returncode == 1, left.stdout + left.stderr
+    assert "-- not written: table public.users: column order: (id, name, email) -> " in left.stdout

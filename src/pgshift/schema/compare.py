@@ -9,6 +9,11 @@ grants. ``drift`` compares the schema the migrations build with the live one;
 What a migration does not decide is left out: the owner of every object (the
 role that ran it; ``owners=True`` compares them) and the ``public`` schema's own
 owner, grants and comment (set when the database was created).
+
+The order of a table's columns counts (``SELECT *``, ``COPY`` and ``INSERT`` without a
+column list see it): two tables whose shared columns stand in another order differ
+(``column_order=False`` leaves that out, for checks where a column dropped and added
+back at the end is the best PostgreSQL can do).
 """
 
 from __future__ import annotations
@@ -90,9 +95,18 @@ class Difference:
         return f"{self.kind} {self.name}: {text}"
 
 
-def compare(expected: Schema, actual: Schema, *, owners: bool = False) -> tuple[Difference, ...]:
+@dataclass(frozen=True, slots=True)
+class _Options:
+    owners: bool
+    column_order: bool
+
+
+def compare(
+    expected: Schema, actual: Schema, *, owners: bool = False, column_order: bool = True
+) -> tuple[Difference, ...]:
     """Every difference between two models, ordered by kind of object and name."""
     found: list[Difference] = []
+    options = _Options(owners, column_order)
     for field in fields(Schema):
         kind = _KINDS[field.name]
         found.extend(
@@ -101,10 +115,20 @@ def compare(expected: Schema, actual: Schema, *, owners: bool = False) -> tuple[
                 "",
                 getattr(expected, field.name),
                 getattr(actual, field.name),
-                owners,
+                options,
             )
         )
     return tuple(found)
+
+
+def order_change(expected: Sequence[str], actual: Sequence[str]) -> str | None:
+    """The detail line when the columns both lists hold stand in another order."""
+    shared = set(expected) & set(actual)
+    left = [c for c in expected if c in shared]
+    right = [c for c in actual if c in shared]
+    if left == right:
+        return None
+    return f"column order: {_show(tuple(expected))} -> {_show(tuple(actual))}"
 
 
 def _key(item: Any) -> str:
@@ -118,7 +142,7 @@ def _key(item: Any) -> str:
 
 
 def _collection(
-    kind: str, prefix: str, expected: Sequence[Any], actual: Sequence[Any], owners: bool
+    kind: str, prefix: str, expected: Sequence[Any], actual: Sequence[Any], options: _Options
 ) -> Iterable[Difference]:
     left = {_key(item): item for item in expected}
     right = {_key(item): item for item in actual}
@@ -129,15 +153,17 @@ def _collection(
         elif key not in left:
             yield Difference(kind, name, "extra", actual=right[key])
         elif left[key] != right[key]:
-            yield from _object(kind, name, left[key], right[key], owners)
+            yield from _object(kind, name, left[key], right[key], options)
 
 
-def _object(kind: str, name: str, expected: Any, actual: Any, owners: bool) -> Iterable[Difference]:
+def _object(
+    kind: str, name: str, expected: Any, actual: Any, options: _Options
+) -> Iterable[Difference]:
     """The differences inside one object both sides have: its own fields first (one
     ``changed`` line), then what it holds (columns, indexes, grants, ...)."""
     type_name = type(expected).__name__
     skip = set(_DERIVED.get(type_name, ()))
-    if not owners:
+    if not options.owners:
         skip.add("owner")
     public_schema = type_name == "Namespace" and name == "public"
     if public_schema:
@@ -153,7 +179,11 @@ def _object(kind: str, name: str, expected: Any, actual: Any, owners: bool) -> I
         if field.name == "grants":
             inner.extend(_grants(name, left, right))
         elif field.name in _KINDS and _holds_objects(left, right):
-            inner.extend(_collection(_KINDS[field.name], f"{name}.", left, right, owners))
+            inner.extend(_collection(_KINDS[field.name], f"{name}.", left, right, options))
+            if field.name == "columns" and options.column_order and _has_own_columns(expected):
+                order = order_change([c.name for c in left], [c.name for c in right])
+                if order:
+                    changes.append(order)
         else:
             changes.append(f"{field.name.replace('_', ' ')}: {_show(left)} -> {_show(right)}")
     if changes:
@@ -187,3 +217,8 @@ def _show(value: Any) -> str:
         return "(" + ", ".join(_show(v) for v in value) + ")"
     text = " ".join(str(value).split())
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _has_own_columns(table: Any) -> bool:
+    """Tables keep their columns' order; a view's follows its (compared) definition."""
+    return getattr(table, "kind", "") in ("table", "partitioned table", "foreign table")

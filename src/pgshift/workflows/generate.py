@@ -171,12 +171,14 @@ def generate(
         if script.empty:
             return GenerateResult((), script, tuple(notes))
         if not script.steps:
-            shown = "\n".join(f"    {d.describe('wanted', 'migrations')}" for d in script.unwritten)
+            shown = "\n".join(f"    {d.describe('migrations', 'wanted')}" for d in script.unwritten)
             raise PgshiftError(
                 f"the schema differs from what the migrations make in ways pgshift cannot "
                 f"write yet:\n{shown}",
                 "Write this migration by hand; nothing was written.",
             )
+        for difference in script.unwritten:  # the script is right otherwise: say what is left
+            note(f"not written: {difference.describe('migrations', 'wanted')}")
         parts = _parts(script, current)
         versions = _versions(folder, len(parts))
         files: list[GeneratedFile] = []
@@ -193,7 +195,8 @@ def generate(
                 text = _render(part, slug, index, len(parts), down, allow_destructive)
                 files.append(GeneratedFile(folder / name, text, len(part.statements)))
                 before = after
-            left = compare(target, before)
+            # a column the file wants mid-table is added at the end: said as a note below
+            left = compare(target, before, column_order=False)
             if left:
                 shown = "\n".join(
                     "    " + d.describe("the schema file", "the result") for d in left[:10]

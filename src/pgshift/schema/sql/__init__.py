@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pgshift.errors import PgshiftError
-from pgshift.schema.compare import Difference, compare
+from pgshift.schema.compare import Difference
 from pgshift.schema.model import Schema
 from pgshift.schema.sql.builder import Builder
+from pgshift.schema.sql.leftover import leftover
 from pgshift.schema.sql.steps import PHASES, Step
 
 __all__ = ["PHASES", "DestructiveChange", "DiffScript", "Step", "diff_script"]
@@ -47,7 +48,7 @@ class DiffScript:
         """The steps as one script, then a comment line per difference it cannot write."""
         script = "".join(step.sql.rstrip().rstrip(";") + ";\n" for step in self.steps)
         return script + "".join(
-            f"-- not written: {d.describe('target', 'source')}\n" for d in self.unwritten
+            f"-- not written: {d.describe('the source', 'the target')}\n" for d in self.unwritten
         )
 
     @property
@@ -88,14 +89,5 @@ def diff_script(
             "backs the data up before it runs). If a table or column was renamed, make it "
             "identical to the old one but for its name, so pgshift sees a rename.",
         )
-    return DiffScript(tuple(steps), _unwritten(source, target, steps, owners))
-
-
-def _unwritten(
-    source: Schema, target: Schema, steps: list[Step], owners: bool
-) -> tuple[Difference, ...]:
-    """The differences of two models for which not one step was written: never a silent
-    "no difference" (each is said instead, and the script is not empty)."""
-    if steps:
-        return ()
-    return compare(target, source, owners=owners)
+    current = builder.current if builder.current is not None else source
+    return DiffScript(tuple(steps), leftover(source, current, target, steps, owners))

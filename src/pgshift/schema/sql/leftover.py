@@ -1,0 +1,76 @@
+"""What a script leaves different: the differences no step of it writes.
+
+A diff that writes nothing for a difference it sees must say so, never end in a silent
+"no difference". With no step at all, every difference of the two models is left. With
+steps, what is left is foreseen from them: PostgreSQL adds a column at the end of its
+table only, so a column the target wants in the middle, or one dropped and added again,
+ends in another place than the target's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pgshift.schema.compare import Difference, compare
+from pgshift.schema.model import Schema, Table
+from pgshift.schema.sql.shapes import by_key
+from pgshift.schema.sql.steps import Step
+
+_OWN_COLUMNS = ("table", "partitioned table", "foreign table")
+
+
+def leftover(
+    source: Schema, current: Schema, target: Schema, steps: Sequence[Step], owners: bool
+) -> tuple[Difference, ...]:
+    """The differences between ``source`` and ``target`` once ``steps`` have run that no
+    step writes (``current``: the source with the steps' renames made). Each reads from
+    the source to the target: ``compare(source, target)``'s words."""
+    if not steps:
+        return compare(source, target, owners=owners)
+    return tuple(_column_orders(current, target, steps))
+
+
+def _column_orders(current: Schema, target: Schema, steps: Sequence[Step]) -> Iterable[Difference]:
+    before = by_key(current.tables)
+    remade = {s.name for s in steps if s.kind == "table" and s.action in ("create", "drop")}
+    for table in target.tables:
+        was = before.get(table.qualified)
+        if was is None or table.qualified in remade or not _ordered(was, table):
+            continue
+        after = _after(was, table.qualified, steps)
+        wanted = [c.name for c in table.columns]
+        if after != wanted and set(after) == set(wanted):
+            yield Difference(
+                "table",
+                table.qualified,
+                "changed",
+                f"column order: the script leaves {_names(after)}, wanted {_names(wanted)} "
+                "(PostgreSQL adds a column at the end only: rebuild the table to reorder, "
+                "or keep the order the script leaves)",
+                table,
+                was,
+            )
+
+
+def _ordered(was: Table, table: Table) -> bool:
+    """Both sides are tables that keep a column order of their own."""
+    return was.kind in _OWN_COLUMNS and table.kind in _OWN_COLUMNS
+
+
+def _after(was: Table, key: str, steps: Sequence[Step]) -> list[str]:
+    """The table's columns in order once the steps have run."""
+    order = [c.name for c in was.columns]
+    prefix = f"{key}."
+    for step in steps:
+        if step.kind != "column" or not step.name.startswith(prefix):
+            continue
+        column = step.name[len(prefix) :]
+        if step.action == "drop" and column in order:
+            order.remove(column)
+        elif step.action == "create" and column not in order:
+            order.append(column)
+    return order
+
+
+def _names(columns: Sequence[str]) -> str:
+    return "(" + ", ".join(columns) + ")"
