@@ -17,7 +17,9 @@ rejected". Then, on A after:
   ``\\restrict`` lines of newer pg_dump are dropped;
 - silent: the tool said "no difference" (no SQL) while the dumps of A and B differ; the
   worst outcome, counted apart. pgshift says the differences it finds and cannot write
-  (its script's ``unwritten``): a script of those only is "said it cannot", not silent.
+  (its script's ``unwritten``, beside the steps it does write): such a case is "said it
+  cannot" when the dumps still differ, never silent; its second diff has converged when
+  it writes no further step.
 
 pgshift runs in process (``inspect`` on a psycopg connection, ``diff_script`` with
 ``allow_destructive=True``); migra through its library (``Migration`` on sqlbag sessions,
@@ -247,12 +249,13 @@ def pgshift_tool() -> Tool:
 
     def first(a: str, b: str) -> tuple[str, list[str], bool, bool]:
         script = diff_script(model(a), model(b), allow_destructive=True)
-        cannot = not script.steps and bool(script.unwritten)
+        cannot = bool(script.unwritten)
         return script.sql, [s.sql for s in script.steps], script.empty, cannot
 
     def second(a: str, b: str) -> str:
+        # what it said it cannot write it says again: converged when no step is left
         script = diff_script(model(a), model(b), allow_destructive=True)
-        return "" if script.empty else script.sql
+        return "" if not script.steps else script.sql
 
     return Tool(first, second)
 
@@ -361,7 +364,7 @@ def judge(admin: str, pg_dump: str, folder: Path, name: str, make: Callable[[], 
             details.append("dump difference:\n" + dump_difference(after, wanted))
         if said_none and differ:
             label, reason = "silent", "no difference said; the dumps differ"
-        elif cannot:
+        elif cannot and not identical:
             label, reason = "said it cannot", first_unwritten(script)
         elif converged and identical:
             label, reason = "pass", ""
@@ -408,7 +411,7 @@ ROWS: list[tuple[str, Callable[[Outcome], bool]]] = [
     ("tool error", lambda o: o.label == "tool error"),
     ("SQL rejected", lambda o: o.rejected),
     ("applied outside a transaction", lambda o: o.one_by_one),
-    ("said it cannot (pgshift)", lambda o: o.cannot),
+    ("said it cannot (pgshift)", lambda o: o.label == "said it cannot"),
     ("converged (own second diff empty)", lambda o: o.converged),
     ("identical (dumps equal)", lambda o: o.identical),
     ("pass (converged and identical)", lambda o: o.label == "pass"),
