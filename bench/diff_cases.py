@@ -43,6 +43,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import difflib  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -118,12 +119,86 @@ def as_url(conninfo: str) -> str:
     return f"postgresql://{user}{password}@{host}:{port}/{params['dbname']}"
 
 
+_MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
+_MISSING_SCHEMA = re.compile(r'schema "([^"]+)" does not exist')
+
+
 def load(url: str, path: Path) -> None:
-    """One file into a database, as the diff corpus test loads it."""
+    """One file into a database, as the diff corpus test loads it; failing that, as a
+    declarative schema file: statement by statement in any order that works.
+
+    Suites written for other tools assume things of their runner: statements in any
+    order (the tool sorts them), roles and schemas made beforehand, ``CREATE INDEX
+    CONCURRENTLY`` outside a transaction, psql's ``\\connect`` lines. The fallback
+    gives each the same: it runs the statements one at a time, outside a transaction,
+    again and again while some succeed; a missing role is made (``NOLOGIN``, on the
+    whole server) or schema (in this database) and the statement tried again; psql
+    meta-command lines are left out. What still fails makes the case not runnable,
+    for every tool alike."""
     text = path.read_text()
-    if text.strip():
-        with psycopg.connect(url, autocommit=True) as conn:
+    if not text.strip():
+        return
+    with psycopg.connect(url, autocommit=True) as conn:
+        try:
             conn.execute(text.encode())
+            return
+        except psycopg.Error as exc:
+            first_error = exc
+    _load_declarative(url, text, first_error)
+
+
+def _load_declarative(url: str, text: str, first_error: psycopg.Error) -> None:
+    import pglast
+
+    kept: list[str] = []
+    in_copy = False
+    for line in text.splitlines():
+        if in_copy:  # a pg_dump file's rows: data, not schema
+            in_copy = line != "\\."
+        elif re.match(r"COPY .* FROM stdin;$", line):
+            in_copy = True
+        elif not line.startswith("\\"):
+            kept.append(line)
+    plain = "\n".join(kept)
+    try:
+        statements = [s for s in pglast.split(plain) if s.strip()]
+    except pglast.parser.ParseError:
+        raise first_error from None
+    # the fresh database again: the whole-file try ran in one implicit transaction
+    with psycopg.connect(url, autocommit=True) as conn:
+        pending = statements
+        last: psycopg.Error = first_error
+        while pending:
+            failed: list[str] = []
+            for statement in pending:
+                for _ in range(5):  # a statement may lack more than one role or schema
+                    try:
+                        conn.execute(statement.encode())
+                        break
+                    except (psycopg.errors.DuplicateObject, psycopg.errors.DuplicateSchema):
+                        break  # CREATE EXTENSION plpgsql, CREATE SCHEMA public: there already
+                    except psycopg.Error as exc:
+                        last = exc
+                        if not _make_missing(conn, str(exc)):
+                            failed.append(statement)
+                            break
+                else:
+                    failed.append(statement)
+            if len(failed) == len(pending):
+                raise last
+            pending = failed
+
+
+def _make_missing(conn: psycopg.Connection[Any], message: str) -> bool:
+    """Make the role or schema an error says is missing; False when it names neither."""
+    if match := _MISSING_ROLE.search(message):
+        with contextlib.suppress(psycopg.errors.DuplicateObject):
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(match[1])))
+        return True
+    if match := _MISSING_SCHEMA.search(message):
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(match[1])))
+        return True
+    return False
 
 
 def find_pg_dump(admin: str) -> tuple[str, str]:
