@@ -125,12 +125,17 @@ def test_grants_are_compared_one_by_one() -> None:
     assert [d.change for d in compare(BASE, revoked)] == ["missing"]
 
 
-def test_the_public_schema_itself_is_not_compared() -> None:
+def test_the_public_schema_owner_and_grants_are_not_compared_its_comment_is() -> None:
+    (public,) = BASE.schemas
     live = replace(
         BASE,
-        schemas=(Namespace("public", owner="postgres", grants=(Grant("PUBLIC", "CREATE"),)),),
+        schemas=(replace(public, owner="postgres", grants=(Grant("PUBLIC", "CREATE"),)),),
     )
     assert compare(BASE, live) == ()
+    described = replace(BASE, schemas=(replace(public, comment="the application"),))
+    assert lines(BASE, described) == [
+        f"schema public: comment: {public.comment} -> the application"
+    ]
     other = replace(BASE, schemas=(*BASE.schemas, Namespace("billing", comment="money")))
     assert lines(BASE, other) == ["schema billing: in database, not in migrations"]
     commented = replace(other, schemas=(*BASE.schemas, Namespace("billing", comment="cash")))

@@ -25,6 +25,7 @@ from pgshift.schema.model import (
     Policy,
     Schema,
     Sequence,
+    Statistics,
     Table,
     Trigger,
 )
@@ -111,6 +112,10 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
     for oid, name, command, permissive, roles, using, check, comment in rows("policies"):
         policies[oid].append(Policy(name, command, permissive, tuple(roles), using, check, comment))
 
+    statistics: dict[int, list[Statistics]] = defaultdict(list)
+    for oid, *fields in rows("statistics"):
+        statistics[oid].append(Statistics(*fields))
+
     tables = []
     for (
         oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
@@ -127,6 +132,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 indexes=_by_name(indexes.get(oid, [])),
                 triggers=_by_name(triggers.get(oid, [])),
                 policies=_by_name(policies.get(oid, [])),
+                statistics=_by_name(statistics.get(oid, [])),
                 comment=comment,
                 definition=definition,
                 unlogged=unlogged,

@@ -121,7 +121,7 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), am.amname,
            SELECT CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END
            FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, n) ORDER BY k.n) END::text[],
        i.indisunique, i.indisprimary, i.indisvalid, @NULLS_NOT_DISTINCT@,
-       pg_get_expr(i.indpred, i.indrelid), co.conname, ds.description
+       pg_get_expr(i.indpred, i.indrelid), co.conname, ds.description, i.indisclustered
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -218,6 +218,17 @@ JOIN pg_language l ON l.oid = p.prolang
 WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="p.oid")}
 """
 
+# stxstattarget is -1 for the default before PostgreSQL 17, NULL from 17
+STATISTICS_SQL = f"""
+SELECT s.stxrelid, sn.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),
+       NULLIF(s.stxstattarget, -1), {_comment("s.oid", "pg_statistic_ext")}
+FROM pg_statistic_ext s
+JOIN pg_namespace sn ON sn.oid = s.stxnamespace
+JOIN pg_class c ON c.oid = s.stxrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="s.oid")}
+"""
+
 EXTENSIONS_SQL = """
 SELECT e.extname, n.nspname, e.extversion
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -237,6 +248,7 @@ _ALL = {
     "types": TYPES_SQL,
     "functions": FUNCTIONS_SQL,
     "extensions": EXTENSIONS_SQL,
+    "statistics": STATISTICS_SQL,
 }
 QUERIES = len(_ALL)  # the number of queries inspect() sends, whatever the schema holds
 

@@ -8,7 +8,7 @@ grants. ``drift`` compares the schema the migrations build with the live one;
 
 What a migration does not decide is left out: the owner of every object (the
 role that ran it; ``owners=True`` compares them) and the ``public`` schema's own
-owner, grants and comment (set when the database was created).
+owner and grants (set when the database was created, differently by version).
 
 The order of a table's columns counts (``SELECT *``, ``COPY`` and ``INSERT`` without a
 column list see it): two tables whose shared columns stand in another order differ
@@ -68,6 +68,7 @@ _KINDS = {
     "indexes": "index",
     "triggers": "trigger",
     "policies": "policy",
+    "statistics": "statistics",
 }
 
 
@@ -166,8 +167,8 @@ def _object(
     if not options.owners:
         skip.add("owner")
     public_schema = type_name == "Namespace" and name == "public"
-    if public_schema:
-        skip |= {"owner", "grants", "comment"}
+    if public_schema:  # as CREATE DATABASE made it, a server version's default
+        skip |= {"owner", "grants"}
     changes: list[str] = []
     inner: list[Difference] = []
     for field in fields(expected):

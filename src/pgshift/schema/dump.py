@@ -24,6 +24,7 @@ from pgshift.schema.model import (
     Grant,
     Policy,
     Schema,
+    Statistics,
     Table,
 )
 from pgshift.schema.model import Sequence as SequenceObject
@@ -70,6 +71,31 @@ def replica_identity_sql(table: Table) -> str:
         else wanted.upper()
     )
     return f"ALTER TABLE {ident(table.schema, table.name)} REPLICA IDENTITY {clause}"
+
+
+def statistics_sql(table: Table) -> list[str]:
+    """The table's extended statistics objects, each with its target if set."""
+    out = []
+    for stat in table.statistics:
+        out.append(stat.definition + ";")
+        if stat.target is not None:
+            out.append(statistics_target_sql(stat))
+    return out
+
+
+def statistics_target_sql(stat: Statistics) -> str:
+    """ALTER STATISTICS ... SET STATISTICS, to the target or back to the default (-1)."""
+    target = -1 if stat.target is None else stat.target
+    return f"ALTER STATISTICS {ident(stat.schema, stat.name)} SET STATISTICS {target};"
+
+
+def cluster_sql(table: Table) -> list[str]:
+    """``ALTER TABLE ... CLUSTER ON`` the index CLUSTER is to use, if one is marked."""
+    return [
+        f"ALTER TABLE {ident(table.schema, table.name)} CLUSTER ON {_quote(index.name)};"
+        for index in table.indexes
+        if index.clustered
+    ]
 
 
 def _cache(seq: SequenceObject) -> str:
@@ -185,6 +211,8 @@ def render(schema: Schema) -> str:
                 # ON ONLY (how the catalog prints a partitioned table's index) would leave
                 # the partitions without it and the index INVALID
                 out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
+        out.extend(statistics_sql(table))
+        out.extend(cluster_sql(table))
     out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
     for view in views_in_order(schema.tables):
         kind = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
@@ -328,6 +356,8 @@ def _comments(schema: Schema) -> list[str]:
             out += comment_sql(f"CONSTRAINT {_quote(c.name)} ON {name}", c.comment)
         for index in table.indexes:
             out += comment_sql(f"INDEX {ident(table.schema, index.name)}", index.comment)
+        for stat in table.statistics:
+            out += comment_sql(f"STATISTICS {ident(stat.schema, stat.name)}", stat.comment)
         for trigger in table.triggers:
             out += comment_sql(f"TRIGGER {_quote(trigger.name)} ON {name}", trigger.comment)
         for policy in table.policies:

@@ -60,6 +60,7 @@ class Index:
     predicate: str | None = None
     constraint: str | None = None  # the constraint this index backs, if any
     comment: str | None = None
+    clustered: bool = False  # the index CLUSTER uses for its table (CLUSTER ON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,17 @@ class Grant:
 
 
 @dataclass(frozen=True, slots=True)
+class Statistics:
+    """An extended statistics object (``CREATE STATISTICS``) on a table's columns."""
+
+    schema: str
+    name: str
+    definition: str  # CREATE STATISTICS ..., as pg_get_statisticsobjdef prints it
+    target: int | None = None  # SET STATISTICS; None: the default
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table, partitioned table, view, materialized view or foreign table."""
 
@@ -121,6 +133,7 @@ class Table:
     # security_barrier=true, security_invoker=true, check_option=local
     options: tuple[str, ...] = ()
     replica_identity: str = "default"  # "default", "nothing", "full" or "index <name>"
+    statistics: tuple[Statistics, ...] = ()  # extended statistics on its columns
 
     @property
     def qualified(self) -> str:

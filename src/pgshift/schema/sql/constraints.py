@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pgshift.schema.dump import ident, quote
+from pgshift.schema.dump import cluster_sql, ident, quote, statistics_target_sql
 from pgshift.schema.model import Constraint, Table
 from pgshift.schema.sql.shapes import (
     constraint_changed,
@@ -99,6 +99,55 @@ class ConstraintSteps(Steps):
                 self.add(
                     phase, index_sql(index.definition), "index", f"{key}.{index.name}", "create"
                 )
+
+    def _statistics(self, before: Table | None, after: Table) -> None:
+        """Extended statistics: dropped and created again when their definition changes
+        (ALTER STATISTICS changes only the target), the target set in place."""
+        key = after.qualified
+        recreated = key in self.recreated_views
+        old = named(before.statistics) if before and not recreated else {}
+        new = named(after.statistics)
+        for stat in old.values():
+            twin = new.get(stat.name)
+            if twin is None or twin.definition != stat.definition:
+                self.add(
+                    "drop dependents",
+                    f"DROP STATISTICS {ident(stat.schema, stat.name)}",
+                    "statistics",
+                    f"{key}.{stat.name}",
+                    "drop",
+                )
+        phase = "views" if after.kind == "materialized view" else "indexes"
+        for stat in new.values():
+            twin = old.get(stat.name)
+            made = twin is None or twin.definition != stat.definition
+            if made:
+                self.add(phase, stat.definition, "statistics", f"{key}.{stat.name}", "create")
+            if stat.target != (None if made else twin.target if twin else None):
+                sql = statistics_target_sql(stat)
+                self.add(phase, sql, "statistics", f"{key}.{stat.name}", "alter")
+
+    def _cluster(self, before: Table | None, after: Table) -> None:
+        """The index CLUSTER uses: marked again when it changes, or when its index is
+        dropped and created (a new index is not marked)."""
+        was = next((i.name for i in before.indexes if i.clustered), None) if before else None
+        wanted = next((i.name for i in after.indexes if i.clustered), None)
+        remade = {
+            s.name
+            for s in self.steps
+            if s.kind in ("index", "constraint", "table") and s.action in ("drop", "create")
+        }
+        key = after.qualified
+        if was is not None and (f"{key}.{was}" in remade or key in remade):
+            was = None  # its index (or table) is made again, unmarked
+        if wanted == was:
+            return
+        name = ident(after.schema, after.name)
+        if wanted is None:
+            self.add("indexes", f"ALTER TABLE {name} SET WITHOUT CLUSTER", "table", key, "alter")
+        else:
+            (sql,) = cluster_sql(after)
+            self.add("indexes", sql, "table", key, "alter")
 
     def _rename_objects(self, before: Table, after: Table) -> Table:
         """Constraints and indexes identical but for their names are renamed; ``before``

@@ -217,11 +217,7 @@ def comment_targets(
     comment. ``tables`` limits the tables (and what they hold) to those named."""
     found: dict[str, tuple[str, str | None]] = {}
     for namespace in schema.schemas:
-        if namespace.name != "public":
-            found[f"schema {namespace.name}"] = (
-                f"SCHEMA {quote(namespace.name)}",
-                namespace.comment,
-            )
+        found[f"schema {namespace.name}"] = (f"SCHEMA {quote(namespace.name)}", namespace.comment)
     for enum in schema.enums:
         found[f"type {enum.schema}.{enum.name}"] = (
             f"TYPE {ident(enum.schema, enum.name)}",
@@ -267,6 +263,11 @@ def comment_targets(
             found[f"index {table.qualified}.{index.name}"] = (
                 f"INDEX {ident(table.schema, index.name)}",
                 index.comment,
+            )
+        for stat in table.statistics:
+            found[f"statistics {table.qualified}.{stat.name}"] = (
+                f"STATISTICS {ident(stat.schema, stat.name)}",
+                stat.comment,
             )
         for trigger in table.triggers:
             found[f"trigger {table.qualified}.{trigger.name}"] = (

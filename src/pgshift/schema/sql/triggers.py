@@ -41,6 +41,10 @@ class TriggerSteps(ConstraintSteps):
             self._constraints(before, after)
         if after.kind != "view" and not after.partition_of:
             self._indexes(before, after)
+        if after.kind != "view":
+            self._statistics(before, after)
+        if after.kind in ("table", "materialized view"):
+            self._cluster(before, after)
         recreated = key in self.recreated_views
         self._options(None if recreated else before, after)
         old_triggers = named(before.triggers) if before and not recreated else {}

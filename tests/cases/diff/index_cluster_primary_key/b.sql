@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a int);
+ALTER TABLE t CLUSTER ON t_pkey;

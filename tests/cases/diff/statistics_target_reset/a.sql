@@ -1,0 +1,3 @@
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS t_ab ON a, b FROM t;
+ALTER STATISTICS t_ab SET STATISTICS 500;
