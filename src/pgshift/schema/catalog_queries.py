@@ -80,7 +80,7 @@ SELECT a.attrelid, a.attnum, quote_ident(a.attname), a.attname,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
        a.attgenerated = 'v',
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-       ds.description
+       ds.description, NULLIF(a.attstattarget, -1), @COMPRESSION@
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -257,4 +257,13 @@ def queries(server_version: int) -> dict[str, str]:
     """The catalog queries by name, written for a server version (``160004``: 16.4)."""
     # pg_index.indnullsnotdistinct came with PostgreSQL 15
     nulls = "i.indnullsnotdistinct" if server_version >= 150000 else "false"
-    return {name: sql.replace("@NULLS_NOT_DISTINCT@", nulls) for name, sql in _ALL.items()}
+    # pg_attribute.attcompression came with PostgreSQL 14 ('' for the default)
+    compression = (
+        "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
+        if server_version >= 140000
+        else "NULL"
+    )
+    return {
+        name: sql.replace("@NULLS_NOT_DISTINCT@", nulls).replace("@COMPRESSION@", compression)
+        for name, sql in _ALL.items()
+    }

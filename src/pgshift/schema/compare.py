@@ -193,6 +193,9 @@ def _object(
 
 
 def _holds_objects(*values: Sequence[Any]) -> bool:
+    # a field named like a kind may hold a plain value (a column's statistics target)
+    if not all(isinstance(value, tuple) for value in values):
+        return False
     return all(is_dataclass(item) for value in values for item in value)
 
 

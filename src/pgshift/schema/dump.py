@@ -89,6 +89,15 @@ def statistics_target_sql(stat: Statistics) -> str:
     return f"ALTER STATISTICS {ident(stat.schema, stat.name)} SET STATISTICS {target};"
 
 
+def column_statistics_sql(table: Table, column: Column) -> str:
+    """ALTER COLUMN ... SET STATISTICS, to the column's target or the default (-1)."""
+    target = -1 if column.statistics is None else column.statistics
+    return (
+        f"ALTER TABLE {ident(table.schema, table.name)} ALTER COLUMN {_quote(column.name)} "
+        f"SET STATISTICS {target};"
+    )
+
+
 def cluster_sql(table: Table) -> list[str]:
     """``ALTER TABLE ... CLUSTER ON`` the index CLUSTER is to use, if one is marked."""
     return [
@@ -107,6 +116,8 @@ def column_sql(column: Column) -> str:
     """A column as in CREATE TABLE or ADD COLUMN: name, type, collation, identity or
     generation, default, NOT NULL."""
     parts = [_quote(column.name), column.type]
+    if column.compression:
+        parts.append(f"COMPRESSION {column.compression}")
     if column.collation:
         parts.append(f"COLLATE {_quote(column.collation)}")
     if column.identity:
@@ -212,6 +223,9 @@ def render(schema: Schema) -> str:
                 # the partitions without it and the index INVALID
                 out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
         out.extend(statistics_sql(table))
+        out.extend(
+            column_statistics_sql(table, c) for c in table.columns if c.statistics is not None
+        )
         out.extend(cluster_sql(table))
     out.extend(f.definition.strip() + ";" for f in schema.functions if f.signature in late)
     for view in views_in_order(schema.tables):

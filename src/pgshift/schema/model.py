@@ -22,6 +22,8 @@ class Column:
     virtual: bool = False  # a VIRTUAL generated column (PostgreSQL 18+), else STORED
     collation: str | None = None
     comment: str | None = None
+    statistics: int | None = None  # SET STATISTICS (the planner's sample); None: default
+    compression: str | None = None  # "pglz" or "lz4" when set (PostgreSQL 14+)
 
 
 @dataclass(frozen=True, slots=True)

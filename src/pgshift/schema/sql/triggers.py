@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pgshift.schema.dump import ident, policy_sql, quote, replica_identity_sql
 from pgshift.schema.model import Table
+from pgshift.schema.sql.column_settings import ColumnSettingSteps
 from pgshift.schema.sql.constraints import ConstraintSteps
 from pgshift.schema.sql.shapes import named, policy_changed, table_kind
 
 
-class TriggerSteps(ConstraintSteps):
+class TriggerSteps(ConstraintSteps, ColumnSettingSteps):
     """Triggers, row security and policies of a relation, with its constraints and indexes."""
 
     def _options(self, before: Table | None, after: Table) -> None:
@@ -43,6 +44,8 @@ class TriggerSteps(ConstraintSteps):
             self._indexes(before, after)
         if after.kind != "view":
             self._statistics(before, after)
+            remade = key in self.recreated_views  # a materialized view made again
+            self._column_settings(None if remade else before, after)
         if after.kind in ("table", "materialized view"):
             self._cluster(before, after)
         recreated = key in self.recreated_views
