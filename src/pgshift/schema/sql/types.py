@@ -244,12 +244,20 @@ class TypeSteps(Steps):
         options = sequence_options(b, a)
         if not options:
             return
+        # ALTER SEQUENCE refuses a range that leaves out the sequence's current value. One
+        # never used stands at its START: a range without the old START must restart the
+        # sequence (at the new START), which can hand out again values already handed out
+        # (duplicate keys), so it is destructive. Otherwise the current value is left be:
+        # were it out of the new range the server refuses the step, losing nothing.
+        restart = not b.minimum <= a.start <= b.maximum
         self.add(
             phase,
-            f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(options)}",
+            f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(options)}"
+            + (" RESTART" if restart else ""),
             "sequence",
             key,
             "alter",
+            destructive=restart,
         )
 
     def _types(self, source: Schema) -> None:
