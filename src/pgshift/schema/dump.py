@@ -28,6 +28,7 @@ from pgshift.schema.model import (
     Table,
 )
 from pgshift.schema.model import Sequence as SequenceObject
+from pgshift.schema.sequence_sql import create_sequence_sql, identity_sql, owned_sequence
 
 
 def ident(*names: str) -> str:
@@ -107,21 +108,16 @@ def cluster_sql(table: Table) -> list[str]:
     ]
 
 
-def _cache(seq: SequenceObject) -> str:
-    """`` CACHE n`` where it is not the default of 1."""
-    return f" CACHE {seq.cache}" if seq.cache != 1 else ""
-
-
-def column_sql(column: Column) -> str:
-    """A column as in CREATE TABLE or ADD COLUMN: name, type, collation, identity or
-    generation, default, NOT NULL."""
+def column_sql(column: Column, sequence: SequenceObject | None = None) -> str:
+    """A column as in CREATE TABLE or ADD COLUMN: name, type, collation, identity (with
+    the options of its ``sequence``) or generation, default, NOT NULL."""
     parts = [_quote(column.name), column.type]
     if column.compression:
         parts.append(f"COMPRESSION {column.compression}")
     if column.collation:
         parts.append(f"COLLATE {_quote(column.collation)}")
     if column.identity:
-        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+        parts.append(identity_sql(column, sequence))
     if column.generated:
         kind = "VIRTUAL" if column.virtual else "STORED"
         # pg_get_expr prints lower(a) bare; the syntax wants it in parentheses
@@ -133,12 +129,17 @@ def column_sql(column: Column) -> str:
     return " ".join(parts)
 
 
-def create_table_sql(table: Table) -> str:
-    """CREATE TABLE with its columns (a partition: PARTITION OF its parent)."""
+def create_table_sql(table: Table, sequences: Iterable[SequenceObject] = ()) -> str:
+    """CREATE TABLE with its columns (a partition: PARTITION OF its parent); an identity
+    column's options are those of its sequence among ``sequences``."""
     name = ident(table.schema, table.name)
     if table.partition_of:
         return f"CREATE TABLE {name} PARTITION OF {table.partition_of} {table.partition_bound};"
-    columns = ",\n".join(f"    {column_sql(c)}" for c in table.columns)
+    sequences = tuple(sequences)
+    columns = ",\n".join(
+        f"    {column_sql(c, owned_sequence(sequences, table.qualified, c.name))}"
+        for c in table.columns
+    )
     unlogged = "UNLOGGED " if table.unlogged else ""
     tail = f" PARTITION BY {table.partition_key}" if table.partition_key else ""
     return f"CREATE {unlogged}TABLE {name} (\n{columns}\n){tail};"
@@ -176,12 +177,8 @@ def render(schema: Schema) -> str:
             table = schema.table(table_name)
             column = seq.owned_by.rsplit(".", 1)[1]
             if table and any(c.name == column and c.identity for c in table.columns):
-                continue  # an identity column makes its own sequence
-        out.append(
-            f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
-            f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
-            f"START {seq.start}{_cache(seq)}{' CYCLE' if seq.cycle else ''};"
-        )
+                continue  # an identity column makes its own sequence, with its options
+        out.append(create_sequence_sql(seq) + ";")
     relations = {t.qualified for t in schema.tables} | {t.name for t in schema.tables}
     late = {f.signature for f in schema.functions if needs_tables(f, relations)}
     out.extend(
@@ -192,7 +189,7 @@ def render(schema: Schema) -> str:
     tables = [t for t in schema.tables if t.kind in ("table", "partitioned table")]
     # partition parents before their partitions
     tables.sort(key=lambda t: (t.partition_of is not None, t.schema, t.name))
-    out.extend(create_table_sql(t) for t in tables)
+    out.extend(create_table_sql(t, schema.sequences) for t in tables)
     for seq in schema.sequences:
         if seq.owned_by and not is_identity(schema, seq.owned_by):
             table_name, column = seq.owned_by.rsplit(".", 1)

@@ -42,7 +42,7 @@ class Step:
     name: str  # qualified
     action: str  # "create", "drop", "alter", "rename", "replace", "grant", "revoke", "comment"
     phase: str
-    destructive: bool = False  # loses data (a table, a column, a schema, enum labels)
+    destructive: bool = False  # loses data (a table, a column, enum labels, a sequence's place)
     transactional: bool = True  # False: must run outside a transaction block
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
-from pgshift.schema.model import Column, Schema, Table
+from pgshift.schema.model import Column, Schema, Sequence, Table
+from pgshift.schema.sequence_sql import identity_sql, owned_sequence
 from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
 from pgshift.schema.sql.triggers import TriggerSteps
 
@@ -29,7 +30,9 @@ class TableSteps(TriggerSteps):
         added = sorted(new.keys() - old.keys(), key=lambda k: (new[k].partition_of is not None, k))
         for key in added:
             table = new[key]
-            self.add("tables", create_table_sql(table), "table", key, "create")
+            self.add(
+                "tables", create_table_sql(table, self.target.sequences), "table", key, "create"
+            )
             self._table_extras(None, table)
         gone = old.keys() - new.keys()
         for key in sorted(gone):
@@ -88,7 +91,7 @@ class TableSteps(TriggerSteps):
             if column.name not in old_columns:
                 self.add(
                     "tables",
-                    f"ALTER TABLE {name} ADD COLUMN {column_sql(column)}",
+                    f"ALTER TABLE {name} ADD COLUMN {self._column_sql(after, column)}",
                     "column",
                     f"{key}.{column.name}",
                     "create",
@@ -138,7 +141,7 @@ class TableSteps(TriggerSteps):
             )
             self.add(
                 "tables",
-                f"ALTER TABLE {name} ADD COLUMN {column_sql(after)}",
+                f"ALTER TABLE {name} ADD COLUMN {self._column_sql(table, after)}",
                 "column",
                 key,
                 "create",
@@ -166,33 +169,34 @@ class TableSteps(TriggerSteps):
                 "alter",
                 destructive=narrows(before.type, after.type),
             )
+        if not after.nullable and before.nullable:
+            # before the identity is added: it wants the column NOT NULL
+            self.add("tables", f"{alter} SET NOT NULL", "column", key, "alter")
         if before.identity != after.identity:
+            sequence = owned_sequence(self.target.sequences, table.qualified, after.name)
             if before.identity and after.identity:
                 verb = f"SET GENERATED {after.identity.upper()}"
             elif before.identity:
                 verb = "DROP IDENTITY"
             else:
-                verb = f"ADD GENERATED {(after.identity or '').upper()} AS IDENTITY"
+                verb = f"ADD {identity_sql(after, sequence)}"
             serial = self._serial_sequence(table, before) if gains_identity else None
             if serial is not None:
                 # serial to identity: the identity's own sequence takes the serial's place
                 self.add("drop", f"DROP SEQUENCE {serial}", "sequence", key, "drop")
             self.add("tables", f"{alter} {verb}", "column", key, "alter")
-            if serial is not None:
-                column = quote(after.name)
-                self.add(
-                    "tables",
-                    f"SELECT setval(pg_get_serial_sequence({literal(name)}, "
-                    f"{literal(after.name)}), coalesce(max({column}), 0) + 1, false) FROM {name}",
-                    "column",
-                    key,
-                    "alter",
-                )
+            if gains_identity and sequence is not None:
+                self.add("tables", _past_values(name, after, sequence), "column", key, "alter")
         if after.default is not None and (after.default != before.default or old_default_goes):
             self.add("tables", f"{alter} SET DEFAULT {after.default}", "column", key, "alter")
-        if before.nullable != after.nullable:
-            verb = "DROP NOT NULL" if after.nullable else "SET NOT NULL"
-            self.add("tables", f"{alter} {verb}", "column", key, "alter")
+        if after.nullable and not before.nullable:
+            self.add("tables", f"{alter} DROP NOT NULL", "column", key, "alter")
+
+    def _column_sql(self, table: Table, column: Column) -> str:
+        """``column`` of ``table`` as ADD COLUMN writes it, an identity with its options."""
+        return column_sql(
+            column, owned_sequence(self.target.sequences, table.qualified, column.name)
+        )
 
     def _serial_sequence(self, table: Table, column: Column) -> str | None:
         """The sequence a serial column owns, as SQL, if it has one."""
@@ -201,3 +205,22 @@ class TableSteps(TriggerSteps):
             if seq.owned_by == owner:
                 return ident(seq.schema, seq.name)
         return None
+
+
+def _past_values(table: str, column: Column, seq: Sequence) -> str:
+    """``setval`` of the sequence of ``column`` (of ``table``, quoted), newly an identity,
+    to the first value beyond those the rows hold: a new sequence starts at its START,
+    and would hand out the rows' values again (duplicate keys). Within the sequence's
+    range, so the step never fails; computed in numeric, so a type's last value + 1
+    does not overflow."""
+    name = quote(column.name)
+    if seq.increment > 0:
+        beyond = f"coalesce(max({name})::numeric + 1, {seq.start})"
+        first = f"greatest({seq.start}, least({seq.maximum}, {beyond}))"
+    else:
+        beyond = f"coalesce(min({name})::numeric - 1, {seq.start})"
+        first = f"least({seq.start}, greatest({seq.minimum}, {beyond}))"
+    return (
+        f"SELECT setval(pg_get_serial_sequence({literal(table)}, {literal(column.name)}), "
+        f"{first}::bigint, false) FROM {table}"
+    )

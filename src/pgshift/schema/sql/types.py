@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from pgshift.errors import PgshiftError
 from pgshift.schema.dump import (
@@ -17,6 +16,7 @@ from pgshift.schema.model import (
     Schema,
 )
 from pgshift.schema.model import Sequence as SequenceObject
+from pgshift.schema.sequence_sql import create_sequence_sql, sequence_options
 from pgshift.schema.sql.shapes import (
     base_type,
     by_key,
@@ -186,19 +186,8 @@ class TypeSteps(Steps):
         for key in sorted(new.keys() - old.keys()):
             seq = new[key]
             if seq.owned_by and identity(self.target, seq.owned_by):
-                # made by its identity column, with the default options
-                self._sequence_options(_identity_default(seq), seq, "keys", key)
-                continue
-            self.add(
-                "create types",
-                f"CREATE SEQUENCE {ident(seq.schema, seq.name)} AS {seq.type} "
-                f"INCREMENT {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
-                f"START {seq.start}{' CACHE ' + str(seq.cache) if seq.cache != 1 else ''}"
-                f"{' CYCLE' if seq.cycle else ''}",
-                "sequence",
-                key,
-                "create",
-            )
+                continue  # made by its identity column, its options written with it
+            self.add("create types", create_sequence_sql(seq), "sequence", key, "create")
             if seq.owned_by:
                 self.add(
                     "keys",
@@ -222,9 +211,10 @@ class TypeSteps(Steps):
         for key in sorted(old.keys() & new.keys()):
             a, b = old[key], new[key]
             if b.owned_by and identity(self.target, b.owned_by):
-                # the identity column's own: made again when the column gains identity
-                gains = not (a.owned_by and identity(source, a.owned_by))
-                self._sequence_options(_identity_default(b) if gains else a, b, "keys", key)
+                # the identity column's own: made again, with its options, when the
+                # column gains identity (a serial's sequence of the same name goes)
+                if a.owned_by and identity(source, a.owned_by):
+                    self._sequence_options(a, b, "keys", key)
                 continue
             self._sequence_options(a, b, "create types", key)
             if a.owned_by != b.owned_by:
@@ -250,29 +240,25 @@ class TypeSteps(Steps):
                 )
 
     def _sequence_options(self, a: SequenceObject, b: SequenceObject, phase: str, key: str) -> None:
-        parts = []
-        if a.type != b.type:
-            parts.append(f"AS {b.type}")
-        if a.increment != b.increment:
-            parts.append(f"INCREMENT {b.increment}")
-        if a.minimum != b.minimum:
-            parts.append(f"MINVALUE {b.minimum}")
-        if a.maximum != b.maximum:
-            parts.append(f"MAXVALUE {b.maximum}")
-        if a.start != b.start:
-            parts.append(f"START {b.start}")
-        if a.cycle != b.cycle:
-            parts.append("CYCLE" if b.cycle else "NO CYCLE")
-        if a.cache != b.cache:
-            parts.append(f"CACHE {b.cache}")
-        if parts:
-            self.add(
-                phase,
-                f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(parts)}",
-                "sequence",
-                key,
-                "alter",
-            )
+        """ALTER SEQUENCE from ``a``'s options to ``b``'s."""
+        options = sequence_options(b, a)
+        if not options:
+            return
+        # ALTER SEQUENCE refuses a range that leaves out the sequence's current value. One
+        # never used stands at its START: a range without the old START must restart the
+        # sequence (at the new START), which can hand out again values already handed out
+        # (duplicate keys), so it is destructive. Otherwise the current value is left be:
+        # were it out of the new range the server refuses the step, losing nothing.
+        restart = not b.minimum <= a.start <= b.maximum
+        self.add(
+            phase,
+            f"ALTER SEQUENCE {ident(b.schema, b.name)} {' '.join(options)}"
+            + (" RESTART" if restart else ""),
+            "sequence",
+            key,
+            "alter",
+            destructive=restart,
+        )
 
     def _types(self, source: Schema) -> None:
         old_domains = by_key(source.domains)
@@ -414,19 +400,3 @@ class TypeSteps(Steps):
         table_name, _, column = owned_by.rpartition(".")
         table = self.target.table(table_name)
         return table is None or not any(c.name == column for c in table.columns)
-
-
-_TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
-
-
-def _identity_default(seq: SequenceObject) -> SequenceObject:
-    """The sequence a new identity column of ``seq``'s type makes."""
-    return replace(
-        seq,
-        start=1,
-        increment=1,
-        minimum=1,
-        maximum=_TYPE_MAX.get(seq.type, seq.maximum),
-        cycle=False,
-        cache=1,
-    )

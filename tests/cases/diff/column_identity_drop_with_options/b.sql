@@ -1,0 +1,1 @@
+CREATE TABLE voltages (volt integer, label text);

@@ -1,0 +1,1 @@
+CREATE TABLE readings (note text);

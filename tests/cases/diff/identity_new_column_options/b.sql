@@ -1,0 +1,4 @@
+CREATE TABLE readings (
+    note text,
+    id integer GENERATED ALWAYS AS IDENTITY (START WITH -10 MINVALUE -10 MAXVALUE -1)
+);
