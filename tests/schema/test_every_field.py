@@ -32,6 +32,8 @@ EVERYTHING = """
 CREATE SCHEMA billing;
 COMMENT ON SCHEMA billing IS 'money';
 GRANT USAGE ON SCHEMA billing TO pgshift_every_field_reader;
+CREATE COLLATION posix_c (provider = libc, locale = 'POSIX');
+COMMENT ON COLLATION posix_c IS 'bytes order';
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 COMMENT ON TYPE mood IS 'how it feels';
 CREATE DOMAIN email AS text NOT NULL DEFAULT 'x@y' CHECK (VALUE LIKE '%@%');

@@ -86,3 +86,26 @@ def test_extension_versions_can_be_left_out_of_the_comparison(server_url: str) -
     finally:
         for name, _ in made:
             _drop_db(server_url, name)
+
+
+def test_a_collation_redefined_while_columns_use_it_is_refused_by_name() -> None:
+    """PostgreSQL cannot alter a collation, nor drop one a column uses: the diff says
+    which columns hold it and how to move them, rather than write SQL that fails."""
+    from pgshift.errors import PgshiftError
+    from pgshift.schema.model import Collation
+
+    before = Collation("public", "sorted", "libc", lc_collate="POSIX", lc_ctype="POSIX")
+    after = replace(before, lc_collate="C.UTF-8", lc_ctype="C.UTF-8")
+    table = replace(TABLE, columns=(COLUMN, Column("name", "text", collation="sorted")))
+    source = Schema(tables=(table,), collations=(before,))
+    target = Schema(tables=(table,), collations=(after,))
+    try:
+        diff_script(source, target, allow_destructive=True)
+    except PgshiftError as refused:
+        message = refused.message
+    else:
+        message = ""
+    assert "collation public.sorted" in message
+    assert "public.t.name" in message
+    unused = diff_script(Schema(collations=(before,)), Schema(collations=(after,)))
+    assert [s.action for s in unused.steps] == ["drop", "create"]

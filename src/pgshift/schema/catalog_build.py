@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from pgshift.schema.model import (
+    Collation,
     Column,
     CompositeType,
     Constraint,
@@ -186,6 +187,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
             )
         ),
         extensions=tuple(Extension(*r) for r in rows("extensions")),
+        collations=tuple(Collation(*r) for r in rows("collations")),
     )
 
 

@@ -229,6 +229,20 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="s.oid")}
 """
 
+COLLATIONS_SQL = f"""
+SELECT n.nspname, c.collname,
+       CASE c.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'libc' END,
+       c.collisdeterministic,
+       CASE WHEN c.collprovider = 'c' THEN c.collcollate END,
+       CASE WHEN c.collprovider = 'c' THEN c.collctype END,
+       CASE WHEN c.collprovider <> 'c' THEN @COLL_LOCALE@ END, @COLL_RULES@,
+       pg_get_userbyid(c.collowner), {_comment("c.oid", "pg_collation")}
+FROM pg_collation c
+JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="c.oid")}
+ORDER BY 1, 2
+"""
+
 EXTENSIONS_SQL = """
 SELECT e.extname, n.nspname, e.extversion
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -249,6 +263,7 @@ _ALL = {
     "functions": FUNCTIONS_SQL,
     "extensions": EXTENSIONS_SQL,
     "statistics": STATISTICS_SQL,
+    "collations": COLLATIONS_SQL,
 }
 QUERIES = len(_ALL)  # the number of queries inspect() sends, whatever the schema holds
 
@@ -263,7 +278,24 @@ def queries(server_version: int) -> dict[str, str]:
         if server_version >= 140000
         else "NULL"
     )
-    return {
-        name: sql.replace("@NULLS_NOT_DISTINCT@", nulls).replace("@COMPRESSION@", compression)
-        for name, sql in _ALL.items()
+    # an ICU collation's locale: in collcollate up to 14, colliculocale in 15 and 16,
+    # colllocale from 17; tailoring rules from 16
+    if server_version >= 170000:
+        locale = "c.colllocale"
+    elif server_version >= 150000:
+        locale = "c.colliculocale"
+    else:
+        locale = "c.collcollate"
+    rules = "c.collicurules" if server_version >= 160000 else "NULL::text"
+    fills = {
+        "@NULLS_NOT_DISTINCT@": nulls,
+        "@COMPRESSION@": compression,
+        "@COLL_LOCALE@": locale,
+        "@COLL_RULES@": rules,
     }
+    out = {}
+    for name, sql in _ALL.items():
+        for mark, text in fills.items():
+            sql = sql.replace(mark, text)
+        out[name] = sql
+    return out

@@ -63,6 +63,7 @@ _KINDS = {
     "composites": "type",
     "functions": "function",
     "extensions": "extension",
+    "collations": "collation",
     "columns": "column",
     "constraints": "constraint",
     "indexes": "index",

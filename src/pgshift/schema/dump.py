@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from pgshift.db import quoting
 from pgshift.schema.model import (
+    Collation,
     Column,
     CompositeType,
     Domain,
@@ -90,6 +91,23 @@ def statistics_target_sql(stat: Statistics) -> str:
     return f"ALTER STATISTICS {ident(stat.schema, stat.name)} SET STATISTICS {target};"
 
 
+def collation_sql(collation: Collation) -> str:
+    """CREATE COLLATION with the provider, locale and options the catalog holds."""
+    options = [f"provider = {collation.provider}"]
+    if collation.provider == "libc" and collation.lc_collate == collation.lc_ctype:
+        options.append(f"locale = {literal(collation.lc_collate or '')}")
+    elif collation.provider == "libc":
+        options.append(f"lc_collate = {literal(collation.lc_collate or '')}")
+        options.append(f"lc_ctype = {literal(collation.lc_ctype or '')}")
+    else:
+        options.append(f"locale = {literal(collation.locale or '')}")
+    if collation.rules:
+        options.append(f"rules = {literal(collation.rules)}")
+    if not collation.deterministic:
+        options.append("deterministic = false")
+    return f"CREATE COLLATION {ident(collation.schema, collation.name)} ({', '.join(options)})"
+
+
 def column_statistics_sql(table: Table, column: Column) -> str:
     """ALTER COLUMN ... SET STATISTICS, to the column's target or the default (-1)."""
     target = -1 if column.statistics is None else column.statistics
@@ -162,6 +180,7 @@ def render(schema: Schema) -> str:
                 continue  # as every new database has it (PostgreSQL 15+ or before)
             out.append(f"REVOKE ALL ON {target} FROM PUBLIC;")
         out.extend(grant_sql(g, target) for g in namespace.grants)
+    out.extend(collation_sql(c) + ";" for c in schema.collations)
     for enum in schema.enums:
         labels = ", ".join(literal(label) for label in enum.labels)
         out.append(f"CREATE TYPE {ident(enum.schema, enum.name)} AS ENUM ({labels});")
@@ -353,6 +372,9 @@ def _comments(schema: Schema) -> list[str]:
         out += comment_sql(f"TYPE {ident(udt.schema, udt.name)}", udt.comment)
     for domain in schema.domains:
         out += comment_sql(f"DOMAIN {ident(domain.schema, domain.name)}", domain.comment)
+    for collation in schema.collations:
+        target = f"COLLATION {ident(collation.schema, collation.name)}"
+        out += comment_sql(target, collation.comment)
     for seq in schema.sequences:
         out += comment_sql(f"SEQUENCE {ident(seq.schema, seq.name)}", seq.comment)
     for function in schema.functions:

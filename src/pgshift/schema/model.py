@@ -243,6 +243,22 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
+class Collation:
+    """A collation made with CREATE COLLATION."""
+
+    schema: str
+    name: str
+    provider: str  # "libc", "icu" or "builtin"
+    deterministic: bool = True
+    lc_collate: str | None = None  # libc
+    lc_ctype: str | None = None  # libc
+    locale: str | None = None  # icu, builtin
+    rules: str | None = None  # icu tailoring rules (PostgreSQL 16+)
+    owner: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     """Everything pgshift knows of a database's user schemas."""
 
@@ -254,6 +270,7 @@ class Schema:
     composites: tuple[CompositeType, ...] = ()
     functions: tuple[Function, ...] = ()
     extensions: tuple[Extension, ...] = ()
+    collations: tuple[Collation, ...] = ()
 
     @property
     def schema_names(self) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pgshift.schema.sql.collations import CollationSteps
 from pgshift.schema.sql.relations import RelationSteps
 from pgshift.schema.sql.renames import RenameSteps
 from pgshift.schema.sql.routines import RoutineSteps
@@ -9,7 +10,7 @@ from pgshift.schema.sql.steps import PHASES, Step
 from pgshift.schema.sql.types import TypeSteps
 
 
-class Builder(RenameSteps, TypeSteps, RelationSteps, RoutineSteps):
+class Builder(RenameSteps, CollationSteps, TypeSteps, RelationSteps, RoutineSteps):
     """Makes every step from ``source`` to ``target``."""
 
     def build(self) -> list[Step]:
@@ -17,6 +18,7 @@ class Builder(RenameSteps, TypeSteps, RelationSteps, RoutineSteps):
             self._find_renames()
         source = self._renamed(self.source)
         self.current = source
+        self._collations(source)  # first: the types and columns made later use them
         self._enums(source)
         self._plan_routines(source)
         self._views(source)

@@ -228,6 +228,11 @@ def comment_targets(
             f"TYPE {ident(composite.schema, composite.name)}",
             composite.comment,
         )
+    for collation in schema.collations:
+        found[f"collation {collation.schema}.{collation.name}"] = (
+            f"COLLATION {ident(collation.schema, collation.name)}",
+            collation.comment,
+        )
     for domain in schema.domains:
         found[f"domain {domain.schema}.{domain.name}"] = (
             f"DOMAIN {ident(domain.schema, domain.name)}",

@@ -1,0 +1,1 @@
+CREATE COLLATION posix_c (provider = libc, locale = 'POSIX');

@@ -1,0 +1,3 @@
+CREATE SCHEMA app;
+CREATE COLLATION app.posix_c (provider = libc, lc_collate = 'POSIX', lc_ctype = 'C');
+CREATE DOMAIN app.code AS text COLLATE app.posix_c;

@@ -1,0 +1,1 @@
+CREATE COLLATION sorted (provider = libc, locale = 'POSIX');
