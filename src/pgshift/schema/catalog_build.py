@@ -91,7 +91,8 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 name=name,
                 kind=_CONSTRAINT_KINDS[kind],
                 definition=definition,
-                columns=tuple(names[oid, n] for n in cols or ()),
+                # 0: an element of an exclusion constraint that is an expression
+                columns=tuple(names[oid, n] for n in cols or () if n),
                 references=references if foreign else None,
                 referenced_columns=tuple(ref_cols or ()) if foreign else (),
                 on_update=_ACTIONS.get(upd) if foreign else None,
