@@ -90,10 +90,18 @@ def _makes(step: Step, table_renames: Mapping[str, str]) -> list[str]:
 def _create_edges(
     steps: list[Step], target: Schema, table_renames: Mapping[str, str]
 ) -> list[Edge]:
+    """Each step after the steps that make what it needs, and a new object after the
+    rename that frees its name."""
     makers: dict[str, list[int]] = defaultdict(list)
     for index, step in enumerate(steps):
         for name in _makes(step, table_renames):
             makers[name].append(index)
+    freed = {
+        old: index
+        for index, step in enumerate(steps)
+        for old in table_renames
+        if (step.kind, step.action, step.name) == ("table", "rename", old)
+    }
     functions = by_key(target.functions)
     domains = by_key(target.domains)
     # new or replaced functions by bare name: what a table's SQL may call
@@ -116,6 +124,8 @@ def _create_edges(
                 if mentions(step.sql, {bare}):
                     needs |= names
         edges += [(first, index) for name in needs for first in makers.get(name, ())]
+        if step.action == "create" and step.name in freed:
+            edges.append((freed[step.name], index))  # the old name is taken until renamed
     return edges
 
 
