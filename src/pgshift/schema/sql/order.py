@@ -93,15 +93,19 @@ def _create_edges(
     """Each step after the steps that make what it needs, and a new object after the
     rename that frees its name."""
     makers: dict[str, list[int]] = defaultdict(list)
+    unique = _unique_indexes(target)
     for index, step in enumerate(steps):
         for name in _makes(step, table_renames):
             makers[name].append(index)
+        if step.kind == "index" and step.name in unique and step.phase not in DROP_PHASES:
+            makers[f"unique {unique[step.name]}"].append(index)
     freed = {
         old: index
         for index, step in enumerate(steps)
         for old in table_renames
         if (step.kind, step.action, step.name) == ("table", "rename", old)
     }
+    foreign = _foreign_keys(target)
     functions = by_key(target.functions)
     domains = by_key(target.domains)
     # new or replaced functions by bare name: what a table's SQL may call
@@ -124,6 +128,9 @@ def _create_edges(
                 if mentions(step.sql, {bare}):
                     needs |= names
         edges += [(first, index) for name in needs for first in makers.get(name, ())]
+        if step.kind == "constraint" and step.name in foreign:
+            # the unique index a foreign key may rest on is made in a later phase
+            edges += [(first, index) for first in makers.get(f"unique {foreign[step.name]}", ())]
         if step.action == "create" and step.name in freed:
             edges.append((freed[step.name], index))  # the old name is taken until renamed
     return edges
@@ -146,8 +153,15 @@ def _drop_edges(steps: list[Step], source: Schema) -> list[Edge]:
             drops[f"table {step.name.rpartition('.')[0]}"].append(index)
     functions = by_key(source.functions)
     domains = by_key(source.domains)
+    foreign = _foreign_keys(source)
+    unique = _unique_indexes(source)
+    for index, step in enumerate(steps):
+        if step.kind == "index" and step.action == "drop" and step.name in unique:
+            drops[f"unique {unique[step.name]}"].append(index)
     edges: list[Edge] = []
     for index, step in enumerate(steps):
+        if step.kind == "constraint" and step.action == "drop" and step.name in foreign:
+            edges += [(index, then) for then in drops.get(f"unique {foreign[step.name]}", ())]
         if step.kind == "function" and step.action == "drop" and step.name in functions:
             for name in functions[step.name].depends_on:
                 edges += [(index, then) for then in drops.get(name, ())]
@@ -155,3 +169,24 @@ def _drop_edges(steps: list[Step], source: Schema) -> list[Edge]:
             for name in domains[step.name].depends_on:
                 edges += [(index, then) for then in drops.get(name, ())]
     return edges
+
+
+def _foreign_keys(schema: Schema) -> dict[str, str]:
+    """The table each foreign key references, by the key's step name."""
+    return {
+        f"{table.qualified}.{c.name}": c.references
+        for table in schema.tables
+        for c in table.constraints
+        if c.kind == "foreign key" and c.references
+    }
+
+
+def _unique_indexes(schema: Schema) -> dict[str, str]:
+    """Unique indexes that are no constraint's (a foreign key may rest on one), by their
+    step name: their table."""
+    return {
+        f"{table.qualified}.{i.name}": table.qualified
+        for table in schema.tables
+        for i in table.indexes
+        if i.unique and i.constraint is None and i.predicate is None
+    }
