@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
 from pgshift.schema.model import Column, Schema, Table
+from pgshift.schema.sql.casts import cast_path
 from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
 from pgshift.schema.sql.triggers import TriggerSteps
 
@@ -157,7 +158,11 @@ class TableSteps(TriggerSteps):
         if retype:
             collate = f" COLLATE {quote(after.collation)}" if after.collation else ""
             # an enum has no cast to another enum (nor from most types): through its label
-            via = "::text" if self._enum_type(before.type) or self._enum_type(after.type) else ""
+            via = (
+                "::text"
+                if self._enum_type(before.type) or self._enum_type(after.type)
+                else cast_path(key, before.type, after.type)
+            )
             self.add(
                 "tables",
                 f"{alter} TYPE {after.type}{collate} USING {quote(after.name)}{via}::{after.type}",
