@@ -80,10 +80,13 @@ def _makes(step: Step, table_renames: Mapping[str, str]) -> list[str]:
         return [f"function {step.name}"]
     if step.kind in _TYPES:
         return [f"type {step.name}"]
+    # a rename step is named by the old name (of its table): it makes the new one
+    renamed = table_renames if step.action == "rename" else {}
     if step.kind in ("table", "view", "sequence"):
-        return [f"table {table_renames.get(step.name, step.name)}"]
+        return [f"table {renamed.get(step.name, step.name)}"]
     if step.kind == "column":
-        return [f"table {step.name.rpartition('.')[0]}"]
+        table = step.name.rpartition(".")[0]
+        return [f"table {renamed.get(table, table)}"]
     return []
 
 

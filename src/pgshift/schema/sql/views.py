@@ -22,7 +22,7 @@ class ViewSteps(TriggerSteps):
             if (
                 (a.kind, a.definition) != (b.kind, b.definition)
                 # the same text over other objects: a table it read was renamed
-                or a.depends_on != b.depends_on
+                or set(a.depends_on) != set(b.depends_on)
                 or any(d in changed_tables for d in a.depends_on)
                 or mentions(a.definition, self.dropped_names)
             ):
