@@ -93,7 +93,8 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 name=name,
                 kind=_CONSTRAINT_KINDS[kind],
                 definition=definition,
-                columns=tuple(names[oid, n] for n in cols or ()),
+                # 0: an element of an exclusion constraint that is an expression
+                columns=tuple(names[oid, n] for n in cols or () if n),
                 references=references if foreign else None,
                 referenced_columns=tuple(ref_cols or ()) if foreign else (),
                 on_update=_ACTIONS.get(upd) if foreign else None,
@@ -151,14 +152,19 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         )
 
     enums, domains, composites = [], [], []
-    for kind, schema, name, items, base, nullable, default, owner, comment, acl in rows("types"):
+    for (
+        kind, schema, name, items, base, nullable, default, owner, comment, acl, uses,
+    ) in rows("types"):  # fmt: skip
         grants = _parse_grants(acl)
         if kind == "e":
             enums.append(EnumType(schema, name, tuple(items or ()), owner, comment, grants))
         elif kind == "d":
             checks = tuple(items or ())
             domains.append(
-                Domain(schema, name, base, nullable, default, checks, owner, comment, grants)
+                replace(
+                    Domain(schema, name, base, nullable, default, checks, owner, comment, grants),
+                    depends_on=tuple(uses or ()),
+                )
             )
         else:
             pairs = (item.split(" ", 1) for item in items or ())
@@ -182,7 +188,10 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         composites=tuple(sorted(composites, key=lambda c: (c.schema, c.name))),
         functions=tuple(
             sorted(
-                (_with_grants(Function(*r[:-1]), r[-1]) for r in rows("functions")),
+                (
+                    replace(_with_grants(Function(*r[:-2]), r[-2]), depends_on=tuple(r[-1] or ()))
+                    for r in rows("functions")
+                ),
                 key=lambda f: (f.schema, f.name, f.arguments),
             )
         ),

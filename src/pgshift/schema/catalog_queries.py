@@ -35,6 +35,38 @@ def _grants(acl: str, kind: str, owner: str) -> str:
          WHERE a.grantee <> {owner} ORDER BY 1)::text[]"""
 
 
+def _depends(classid: str, objids: str) -> str:
+    """SQL for the user objects that ``objids`` (of catalog ``classid``) depend on, from
+    pg_depend, as text items ``function schema.name(args)``, ``type schema.name`` (arrays
+    as their element) or ``table schema.name`` (a relation, or its row type); sorted."""
+    return f"""ARRAY(SELECT DISTINCT x FROM (
+         SELECT CASE
+           WHEN d.refclassid = 'pg_proc'::regclass THEN (
+             SELECT 'function ' || rn.nspname || '.' || rp.proname || '('
+                    || pg_get_function_identity_arguments(rp.oid) || ')'
+             FROM pg_proc rp JOIN pg_namespace rn ON rn.oid = rp.pronamespace
+             WHERE rp.oid = d.refobjid AND {_USER_NS.replace("n.", "rn.")})
+           WHEN d.refclassid = 'pg_type'::regclass THEN (
+             SELECT CASE WHEN et.typrelid <> 0 AND rc.relkind <> 'c'
+                         THEN 'table ' ELSE 'type ' END || rn.nspname || '.' || et.typname
+             FROM pg_type rt
+             JOIN pg_type et ON et.oid = CASE WHEN rt.typcategory = 'A' AND rt.typelem <> 0
+                                              THEN rt.typelem ELSE rt.oid END
+             JOIN pg_namespace rn ON rn.oid = et.typnamespace
+             LEFT JOIN pg_class rc ON rc.oid = et.typrelid
+             WHERE rt.oid = d.refobjid AND {_USER_NS.replace("n.", "rn.")})
+           WHEN d.refclassid = 'pg_class'::regclass THEN (
+             SELECT CASE WHEN rc.relkind = 'c' THEN 'type ' ELSE 'table ' END
+                    || rn.nspname || '.' || rc.relname
+             FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+             WHERE rc.oid = d.refobjid AND {_USER_NS.replace("n.", "rn.")})
+         END AS x
+         FROM pg_depend d
+         WHERE d.classid = '{classid}'::regclass AND d.objid IN ({objids})
+           AND d.deptype = 'n') found
+       WHERE x IS NOT NULL ORDER BY 1)::text[]"""
+
+
 SCHEMAS_SQL = f"""
 SELECT n.nspname, pg_get_userbyid(n.nspowner), {_comment("n.oid", "pg_namespace")},
        {_grants("n.nspacl", "n", "n.nspowner")}
@@ -194,7 +226,12 @@ SELECT t.typtype, n.nspname, t.typname,
        END::text[],
        format_type(t.typbasetype, t.typtypmod), NOT t.typnotnull, t.typdefault,
        pg_get_userbyid(t.typowner), {_comment("t.oid", "pg_type")},
-       {_grants("t.typacl", "T", "t.typowner")}
+       {_grants("t.typacl", "T", "t.typowner")},
+       -- what a domain's checks and default call or use (each check is a pg_constraint)
+       CASE WHEN t.typtype = 'd' THEN
+           {_depends("pg_type", "t.oid")} || {
+    _depends("pg_constraint", "SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid")
+} END
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE (t.typtype IN ('e', 'd')
@@ -211,7 +248,9 @@ SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
        CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE '' END,
        pg_get_userbyid(p.proowner), {_comment("p.oid", "pg_proc")},
-       {_grants("p.proacl", "f", "p.proowner")}
+       {_grants("p.proacl", "f", "p.proowner")},
+       -- its signature's types, and what a SQL-standard body reads or calls
+       {_depends("pg_proc", "p.oid")}
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -187,6 +187,8 @@ class Domain:
     owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    # what its checks and default call or use, as Function.depends_on names them
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,9 @@ class Function:
     owner: str | None = None
     comment: str | None = None
     grants: tuple[Grant, ...] = ()  # PUBLIC has EXECUTE unless revoked
+    # what it needs (pg_depend): "function schema.name(args)", "type schema.name" or
+    # "table schema.name", from its signature and a SQL-standard body
+    depends_on: tuple[str, ...] = ()
 
     @property
     def signature(self) -> str:

@@ -9,7 +9,10 @@ keys, indexes and constraints being replaced), then drops (columns, tables,
 sequences, types, schemas), then creations and changes in dependency order
 (extensions, schemas, types, sequences, functions, tables, columns, keys,
 foreign keys, indexes, functions that need tables, views, triggers, policies),
-then grants, comments and owners.
+then grants, comments and owners. Within that order, a step moves after what the
+catalog says it needs (pg_depend: a domain's check calling a function, a SQL-standard
+body calling another or reading a table) and a drop before what it frees
+(:mod:`.order`).
 
 A table or column that disappears while an identical one appears is renamed,
 not dropped and added: a rename keeps the data. Enums gain labels in place

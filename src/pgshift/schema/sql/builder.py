@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pgshift.schema.sql.collations import CollationSteps
+from pgshift.schema.sql.order import dependency_order
 from pgshift.schema.sql.relations import RelationSteps
 from pgshift.schema.sql.renames import RenameSteps
 from pgshift.schema.sql.routines import RoutineSteps
@@ -34,4 +35,5 @@ class Builder(RenameSteps, CollationSteps, TypeSteps, RelationSteps, RoutineStep
             self._owners(source)
         order = {phase: index for index, phase in enumerate(PHASES)}
         # stable: within a phase, the order the steps were made in
-        return sorted(self.steps, key=lambda s: order[s.phase])
+        phased = sorted(self.steps, key=lambda s: order[s.phase])
+        return dependency_order(phased, self.source, self.target, self.table_renames)

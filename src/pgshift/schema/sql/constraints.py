@@ -59,13 +59,37 @@ class ConstraintSteps(Steps):
             return
         self.added_constraints.add(key)
         valid = "" if c.valid or c.definition.endswith("NOT VALID") else " NOT VALID"
+        definition = f"{c.definition}{valid}"
+        if self._adopts(table, c):
+            # the plain unique index of its name becomes the constraint's (CREATE would
+            # clash with it): it is the same index, so nothing is built again
+            kind = "PRIMARY KEY" if c.kind == "primary key" else "UNIQUE"
+            timing = " INITIALLY DEFERRED" if c.deferred else ""
+            deferrable = f" DEFERRABLE{timing}" if c.deferrable else ""
+            definition = f"{kind} USING INDEX {quote(c.name)}{deferrable}"
         self.add(
             "foreign keys" if c.kind == "foreign key" else "keys",
             f"ALTER TABLE {ident(table.schema, table.name)} ADD CONSTRAINT {quote(c.name)} "
-            f"{c.definition}{valid}",
+            f"{definition}",
             "constraint",
             key,
             "create",
+        )
+
+    def _adopts(self, table: Table, c: Constraint | None) -> bool:
+        """Whether key or unique constraint ``c`` of ``table`` (as b has it) takes over a
+        plain index of a that has its name and is the index it needs."""
+        if c is None or c.kind not in ("primary key", "unique") or self.current is None:
+            return False
+        before = self.current.table(table.qualified)
+        old = named(before.indexes).get(c.name) if before else None
+        new = named(table.indexes).get(c.name)
+        return (
+            old is not None
+            and new is not None
+            and old.constraint is None
+            and old.definition == new.definition
+            and not self._forced("index", table.qualified, old.name)
         )
 
     def _indexes(self, before: Table | None, after: Table) -> None:
@@ -81,6 +105,11 @@ class ConstraintSteps(Steps):
                 twin is None
                 or twin.definition != index.definition
                 or self._forced("index", key, index.name)
+                # a constraint of its name comes: it goes unless the constraint adopts it
+                or (
+                    twin.constraint is not None
+                    and not self._adopts(after, named(after.constraints).get(twin.constraint))
+                )
             ):
                 self.add(
                     "drop dependents",
@@ -95,6 +124,7 @@ class ConstraintSteps(Steps):
                 twin is None
                 or twin.definition != index.definition
                 or self._forced("index", key, index.name)
+                or twin.constraint is not None  # it goes with its constraint
             ):
                 self.add(
                     phase, index_sql(index.definition), "index", f"{key}.{index.name}", "create"

@@ -127,6 +127,8 @@ class RenameSteps(Steps):
                     for c in table.constraints
                 ),
                 indexes=tuple(replace(i, definition=text(i.definition)) for i in table.indexes),
+                # a view follows a renamed table (by OID), whatever its text says
+                depends_on=tuple(self.table_renames.get(d, d) for d in table.depends_on),
             )
             new_name = self.table_renames.get(table.qualified)
             if new_name:

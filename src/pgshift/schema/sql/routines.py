@@ -16,6 +16,7 @@ from pgshift.schema.model import (
     CompositeType,
     Domain,
     EnumType,
+    Function,
     Grant,
     Schema,
 )
@@ -91,7 +92,10 @@ class RoutineSteps(Steps):
         made = [
             key
             for key in sorted(new)
-            if key not in old or key in dropped or old[key].definition != new[key].definition
+            if key not in old
+            or key in dropped
+            or old[key].definition != new[key].definition
+            or self._follows_rename(old[key], new[key])
         ]
         if made:
             # a body may read tables created further on: it is checked when called
@@ -108,6 +112,15 @@ class RoutineSteps(Steps):
                 key,
                 "create" if key not in old or key in dropped else "replace",
             )
+
+    def _follows_rename(self, before: Function, after: Function) -> bool:
+        """Whether a body parsed at creation reads a renamed table (it followed the table
+        by OID) where b's reads what now has the name: created again, parsed again."""
+        moved = {
+            f"table {self.table_renames.get(d[6:], d[6:])}" if d.startswith("table ") else d
+            for d in before.depends_on
+        }
+        return bool(self.table_renames) and moved != set(after.depends_on)
 
     def _grants(self, source: Schema) -> None:
         def pairs(schema: Schema) -> dict[str, tuple[str, tuple[Grant, ...]]]:

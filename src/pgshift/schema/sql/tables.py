@@ -7,6 +7,7 @@ from dataclasses import replace
 from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
 from pgshift.schema.model import Column, Schema, Sequence, Table
 from pgshift.schema.sequence_sql import identity_sql, owned_sequence
+from pgshift.schema.sql.casts import cast_path
 from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
 from pgshift.schema.sql.triggers import TriggerSteps
 
@@ -160,7 +161,11 @@ class TableSteps(TriggerSteps):
         if retype:
             collate = f" COLLATE {quote(after.collation)}" if after.collation else ""
             # an enum has no cast to another enum (nor from most types): through its label
-            via = "::text" if self._enum_type(before.type) or self._enum_type(after.type) else ""
+            via = (
+                "::text"
+                if self._enum_type(before.type) or self._enum_type(after.type)
+                else cast_path(key, before.type, after.type)
+            )
             self.add(
                 "tables",
                 f"{alter} TYPE {after.type}{collate} USING {quote(after.name)}{via}::{after.type}",

@@ -21,6 +21,8 @@ class ViewSteps(TriggerSteps):
             a, b = old[key], new[key]
             if (
                 (a.kind, a.definition) != (b.kind, b.definition)
+                # the same text over other objects: a table it read was renamed
+                or set(a.depends_on) != set(b.depends_on)
                 or any(d in changed_tables for d in a.depends_on)
                 or mentions(a.definition, self.dropped_names)
             ):

@@ -1,0 +1,1 @@
+CREATE TABLE flags (id integer, active bigint, hidden smallint);

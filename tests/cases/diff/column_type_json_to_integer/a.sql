@@ -1,0 +1,1 @@
+CREATE TABLE settings (id integer, value json, enabled json);

@@ -1,0 +1,1 @@
+CREATE TABLE rooms (id integer, name varchar(255));

@@ -1,0 +1,2 @@
+CREATE TABLE a_child (id integer, parent_code text);
+CREATE TABLE z_parent (id integer, code text NOT NULL);
