@@ -154,6 +154,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
     enums, domains, composites = [], [], []
     for (
         kind, schema, name, items, base, nullable, default, owner, comment, acl, uses,
+        collation,
     ) in rows("types"):  # fmt: skip
         grants = _parse_grants(acl)
         if kind == "e":
@@ -164,6 +165,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 replace(
                     Domain(schema, name, base, nullable, default, checks, owner, comment, grants),
                     depends_on=tuple(uses or ()),
+                    collation=collation,
                 )
             )
         else:

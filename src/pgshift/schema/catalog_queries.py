@@ -231,7 +231,10 @@ SELECT t.typtype, n.nspname, t.typname,
        CASE WHEN t.typtype = 'd' THEN
            {_depends("pg_type", "t.oid")} || {
     _depends("pg_constraint", "SELECT co.oid FROM pg_constraint co WHERE co.contypid = t.oid")
-} END
+} END,
+       CASE WHEN t.typtype = 'd' AND t.typcollation <> (
+           SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype)
+       THEN (SELECT dc.collname FROM pg_collation dc WHERE dc.oid = t.typcollation) END
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE (t.typtype IN ('e', 'd')

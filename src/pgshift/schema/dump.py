@@ -333,6 +333,8 @@ def views_in_order(tables: Iterable[Table]) -> list[Table]:
 def domain_sql(domain: Domain) -> str:
     """CREATE DOMAIN with its default, NOT NULL and checks."""
     line = f"CREATE DOMAIN {ident(domain.schema, domain.name)} AS {domain.base_type}"
+    if domain.collation:
+        line += f" COLLATE {_quote(domain.collation)}"
     if domain.default is not None:
         line += f" DEFAULT {domain.default}"
     if not domain.nullable:

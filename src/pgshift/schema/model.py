@@ -189,6 +189,7 @@ class Domain:
     grants: tuple[Grant, ...] = ()
     # what its checks and default call or use, as Function.depends_on names them
     depends_on: tuple[str, ...] = ()
+    collation: str | None = None  # where it is not its base type's
 
 
 @dataclass(frozen=True, slots=True)

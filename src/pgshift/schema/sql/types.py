@@ -277,9 +277,15 @@ class TypeSteps(Steps):
         for key in sorted(old_domains.keys() & new_domains.keys()):
             a, b = old_domains[key], new_domains[key]
             name = ident(b.schema, b.name)
-            if a.base_type != b.base_type:
+            if (a.base_type, a.collation) != (b.base_type, b.collation):
+                what = "base type" if a.base_type != b.base_type else "collation"
+                was, now = (
+                    (a.base_type, b.base_type)
+                    if what == "base type"
+                    else (a.collation, b.collation)
+                )
                 raise PgshiftError(
-                    f"domain {key}: its base type changes ({a.base_type} -> {b.base_type}), "
+                    f"domain {key}: its {what} changes ({was} -> {now}), "
                     "which PostgreSQL cannot alter.",
                     "Create a new domain, move the columns to it, then drop the old one, in a "
                     "migration written by hand.",
