@@ -22,6 +22,9 @@ class Column:
     virtual: bool = False  # a VIRTUAL generated column (PostgreSQL 18+), else STORED
     collation: str | None = None
     comment: str | None = None
+    # False: only inherited from a parent (INHERITS), not declared by the table itself;
+    # always True in a partition, whose columns are its parent's
+    local: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ class Table:
     # security_barrier=true, security_invoker=true, check_option=local
     options: tuple[str, ...] = ()
     replica_identity: str = "default"  # "default", "nothing", "full" or "index <name>"
+    inherits: tuple[str, ...] = ()  # INHERITS parents as schema.name, in order (not partitions)
 
     @property
     def qualified(self) -> str:

@@ -103,6 +103,8 @@ class Steps:
             if other is None:
                 changed.add(table.qualified)
                 continue
+            if (table.kind, table.partition_key) != (other.kind, other.partition_key):
+                changed.add(table.qualified)  # dropped and created again
             after = named(other.columns)
             for column in table.columns:
                 twin = after.get(column.name)

@@ -37,9 +37,9 @@ class TriggerSteps(ConstraintSteps):
         key = after.qualified
         if before is not None and after.kind not in ("view", "materialized view"):
             before = self._rename_objects(before, after)
-        if not after.partition_of:
-            self._constraints(before, after)
-        if after.kind != "view" and not after.partition_of:
+        # a partition's own: what its parent gives it is not in its model
+        self._constraints(before, after)
+        if after.kind != "view":
             self._indexes(before, after)
         recreated = key in self.recreated_views
         self._options(None if recreated else before, after)

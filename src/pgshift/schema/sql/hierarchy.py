@@ -1,0 +1,153 @@
+"""Table hierarchies: INHERITS parents and partitions, as a diff sees them.
+
+What a parent gives its children (inherited columns and checks, keys, indexes and
+triggers cloned onto partitions) is the parent's alone: written once, on the parent,
+and the server passes it on. What cannot change in place (a table made partitioned
+or plain, a new partition key) is dropped and created again, a destructive step.
+"""
+
+from __future__ import annotations
+
+from pgshift.schema.dump import ident, parents_of
+from pgshift.schema.model import Column, Schema, Table
+from pgshift.schema.sql.triggers import TriggerSteps
+
+
+def remade(before: Table, after: Table) -> bool:
+    """Whether a table must be dropped and created again: made partitioned or plain,
+    or partitioned by another key (the server changes neither in place)."""
+    tables = ("table", "partitioned table")
+    return (
+        before.kind in tables
+        and after.kind in tables
+        and (before.kind, before.partition_key) != (after.kind, after.partition_key)
+    )
+
+
+def parent_remade(table: Table, old: dict[str, Table], new: dict[str, Table]) -> bool:
+    """Whether ``table`` (of ``old``) is a partition of a table :func:`remade`."""
+    return any(
+        parent in new and remade(old[parent], new[parent])
+        for parent in parents_of(table, set(old))
+        if table.partition_of
+    )
+
+
+def children(schema: Schema, table: Table) -> list[Table]:
+    """The tables that inherit from ``table`` (INHERITS, not partitions)."""
+    return [t for t in schema.tables if table.qualified in t.inherits]
+
+
+def in_hierarchy(schema: Schema, table: Table) -> bool:
+    """Whether ``table`` has INHERITS parents or children in ``schema``."""
+    return bool(table.inherits) or bool(children(schema, table))
+
+
+class HierarchySteps(TriggerSteps):
+    """INHERIT / NO INHERIT, partitions detached and attached, tables remade."""
+
+    def _remade_tables(self, old: dict[str, Table], new: dict[str, Table]) -> set[str]:
+        """The tables both sides have that are dropped and created again, with the
+        partitions of those (dropped with them); foreign keys that point at them go
+        first and come back."""
+        found = {k for k in old.keys() & new.keys() if remade(old[k], new[k])}
+        grew = True
+        while grew:
+            grew = False
+            for key in old.keys() & new.keys():
+                if key in found or not new[key].partition_of:
+                    continue
+                if set(parents_of(old[key], found)) & set(parents_of(new[key], found)):
+                    found.add(key)
+                    grew = True
+        for other in self.current.tables if self.current else ():
+            for fk in other.constraints:
+                if fk.kind == "foreign key" and fk.references in found:
+                    self.forced.add(("constraint", f"{other.qualified}.{fk.name}"))
+        return found
+
+    def _partition_steps(self, before: Table, after: Table) -> None:
+        """DETACH before the parent's columns change (a partition leaving keeps the
+        columns it has), ATTACH with the new bound once they have."""
+        if (before.partition_of, before.partition_bound) == (
+            after.partition_of,
+            after.partition_bound,
+        ):
+            return
+        name = ident(after.schema, after.name)
+        if before.partition_of:
+            self.add(
+                "drop dependents",
+                f"ALTER TABLE {before.partition_of} DETACH PARTITION {name}",
+                "table",
+                after.qualified,
+                "alter",
+            )
+        if after.partition_of:
+            self.add(
+                "keys",
+                f"ALTER TABLE {after.partition_of} ATTACH PARTITION {name} {after.partition_bound}",
+                "table",
+                after.qualified,
+                "alter",
+            )
+
+    def _inherit_steps(self, before: Table, after: Table) -> None:
+        """NO INHERIT first (the columns stay, as the table's own), INHERIT once the
+        table has the columns and checks of its new parent."""
+        name = ident(after.schema, after.name)
+        for parent in before.inherits:
+            if parent not in after.inherits:
+                self.add(
+                    "drop dependents",
+                    f"ALTER TABLE {name} NO INHERIT {ident(*parent.split('.', 1))}",
+                    "table",
+                    after.qualified,
+                    "alter",
+                )
+        for parent in after.inherits:
+            if parent not in before.inherits:
+                self.add(
+                    "keys",
+                    f"ALTER TABLE {name} INHERIT {ident(*parent.split('.', 1))}",
+                    "table",
+                    after.qualified,
+                    "alter",
+                )
+
+    def _kept_parents(self, before: Table, after: Table) -> list[str]:
+        """The INHERITS parents ``before`` and ``after`` share."""
+        return [p for p in after.inherits if p in before.inherits]
+
+    def _inherited_from_kept(self, before: Table, after: Table, column: str) -> bool:
+        """Whether a kept parent has ``column`` on both sides: the parent's own changes
+        to it (a new type, NOT NULL) reach the child, which must not write them."""
+        for parent in self._kept_parents(before, after):
+            was = self.current.table(parent) if self.current else None
+            now = self.target.table(parent)
+            if (
+                was is not None
+                and now is not None
+                and any(c.name == column for c in was.columns)
+                and any(c.name == column for c in now.columns)
+            ):
+                return True
+        return False
+
+    def _parent_adds(self, before: Table, after: Table, column: Column) -> bool:
+        """Whether a column the child only inherits comes with its kept parent's ADD
+        COLUMN (so the child writes nothing)."""
+        if column.local:
+            return False
+        for parent in self._kept_parents(before, after):
+            now = self.target.table(parent)
+            if now is not None and any(c.name == column.name for c in now.columns):
+                return True
+        return False
+
+    def _only(self, table: Table) -> str:
+        """``ONLY `` where a change must not reach the children: each child's own
+        default and dropped column is written for it."""
+        source = self.current or self.source
+        hierarchy = in_hierarchy(source, table) or in_hierarchy(self.target, table)
+        return "ONLY " if hierarchy and table.kind == "table" else ""
