@@ -88,14 +88,15 @@ def diff_script(
             "backs the data up before it runs). If a table or column was renamed, make it "
             "identical to the old one but for its name, so pgshift sees a rename.",
         )
-    return DiffScript(tuple(steps), _unwritten(source, target, steps, owners))
+    return DiffScript(tuple(steps), _unwritten(source, target, builder, owners))
 
 
 def _unwritten(
-    source: Schema, target: Schema, steps: list[Step], owners: bool
+    source: Schema, target: Schema, builder: Builder, owners: bool
 ) -> tuple[Difference, ...]:
-    """The differences of two models for which not one step was written: never a silent
-    "no difference" (each is said instead, and the script is not empty)."""
-    if steps:
-        return ()
+    """The differences no step writes: those the steps found they cannot write, or all
+    of the two models' when not one step was written. Never a silent "no difference"
+    (each is said instead, and the script is not empty)."""
+    if builder.steps:
+        return tuple(builder.unwritten)
     return compare(target, source, owners=owners)

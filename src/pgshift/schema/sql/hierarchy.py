@@ -8,6 +8,7 @@ or plain, a new partition key) is dropped and created again, a destructive step.
 
 from __future__ import annotations
 
+from pgshift.schema.compare import Difference
 from pgshift.schema.dump import ident, parents_of
 from pgshift.schema.model import Column, Schema, Table
 from pgshift.schema.sql.triggers import TriggerSteps
@@ -144,6 +145,32 @@ class HierarchySteps(TriggerSteps):
             if now is not None and any(c.name == column.name for c in now.columns):
                 return True
         return False
+
+    def _local_change(self, before: Table, after: Table, was: Column, column: Column) -> None:
+        """A column made the table's own or only inherited: said when no step does it. It
+        becomes the table's own when its parent drops it (``ONLY``) or is left (``NO
+        INHERIT``); no statement makes a declared column only inherited."""
+        if was.local == column.local:
+            return
+        if column.local and not self._inherited_from_kept(before, after, column.name):
+            return
+        detail = (
+            "only inherited in the target, the table's own in the source: no statement "
+            "undeclares a column (the table would have to be created again)"
+            if not column.local
+            else "the table's own in the target, only inherited in the source: the table "
+            "would have to leave its parent (NO INHERIT) and inherit it again"
+        )
+        self.unwritten.append(
+            Difference(
+                "column",
+                f"{after.qualified}.{column.name}",
+                "changed",
+                detail,
+                column,
+                was,
+            )
+        )
 
     def _only(self, table: Table) -> str:
         """``ONLY `` where a change must not reach the children: each child's own

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pgshift.schema.compare import Difference
 from pgshift.schema.model import (
     Schema,
 )
@@ -78,6 +79,8 @@ class Steps:
     current: Schema | None = None
     # (kind, name) of objects the steps drop and create again, once the steps are made
     _remade: set[tuple[str, str]] | None = None
+    # differences no step can write, said in the script rather than left out
+    unwritten: list[Difference] = field(default_factory=list)
 
     def add(
         self,

@@ -111,6 +111,7 @@ class TableSteps(HierarchySteps):
                     for trigger in before.triggers:  # UPDATE OF the column, or WHEN on it
                         if uses_column(trigger.definition.partition(" EXECUTE ")[0], column.name):
                             self.forced.add(("trigger", f"{key}.{trigger.name}"))
+                self._local_change(before, after, was, column)
                 if self._inherited_from_kept(before, after, column.name):
                     # the parent's new type and NOT NULL reach the child by themselves
                     was = replace(was, type=column.type, collation=column.collation)
