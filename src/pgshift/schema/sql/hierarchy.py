@@ -9,7 +9,7 @@ or plain, a new partition key) is dropped and created again, a destructive step.
 from __future__ import annotations
 
 from pgshift.schema.compare import Difference
-from pgshift.schema.dump import ident, parents_of
+from pgshift.schema.dump import ident, literal, parents_of
 from pgshift.schema.model import Column, Schema, Table
 from pgshift.schema.sql.triggers import TriggerSteps
 
@@ -79,7 +79,7 @@ class HierarchySteps(TriggerSteps):
         if before.partition_of:
             self.add(
                 "drop dependents",
-                f"ALTER TABLE {before.partition_of} DETACH PARTITION {name}",
+                self._detach_sql(before),
                 "table",
                 after.qualified,
                 "alter",
@@ -92,6 +92,36 @@ class HierarchySteps(TriggerSteps):
                 after.qualified,
                 "alter",
             )
+
+    def _detach_sql(self, table: Table) -> str:
+        """DETACH PARTITION; where the parent has keys, checks or indexes, the copies the
+        partition held of them (which DETACH leaves it as its own, under names the server
+        chose) are dropped too: the table's own ones are then written as for any table."""
+        name = ident(table.schema, table.name)
+        detach = f"ALTER TABLE {table.partition_of} DETACH PARTITION {name}"
+        source = self.current or self.source
+        parent = next(
+            (source.table(p) for p in parents_of(table, {t.qualified for t in source.tables})),
+            None,
+        )
+        if parent is None or not (parent.indexes or parent.constraints):
+            return detach
+        oid = f"{literal(name)}::regclass"
+        return (
+            "DO $pgshift$ DECLARE cloned text[] := ARRAY("
+            f"SELECT conname FROM pg_constraint WHERE conrelid = {oid} "
+            "AND contype IN ('p', 'u', 'f', 'c', 'x') AND (conparentid <> 0 OR NOT conislocal)); "
+            "indexes text[] := ARRAY(SELECT quote_ident(n.nspname) || '.' || "
+            "quote_ident(c.relname) FROM pg_index x JOIN pg_inherits i ON i.inhrelid = "
+            "x.indexrelid JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON "
+            f"n.oid = c.relnamespace WHERE x.indrelid = {oid} AND NOT EXISTS (SELECT 1 FROM "
+            "pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid)); "
+            f"item text; BEGIN {detach}; "
+            "FOREACH item IN ARRAY cloned LOOP EXECUTE format('ALTER TABLE %s DROP "
+            f"CONSTRAINT IF EXISTS %I', {literal(name)}, item); END LOOP; "
+            "FOREACH item IN ARRAY indexes LOOP EXECUTE 'DROP INDEX IF EXISTS ' || item; "
+            "END LOOP; END $pgshift$"
+        )
 
     def _inherit_steps(self, before: Table, after: Table) -> None:
         """NO INHERIT first (the columns stay, as the table's own), INHERIT once the
