@@ -114,11 +114,12 @@ def create_table_sql(table: Table) -> str:
 
 
 def inherited_column(schema: Schema, table: Table, column: Column) -> Column:
-    """The column as CREATE TABLE ... INHERITS makes it from the first parent that has
-    it (its default and NOT NULL), or ``column`` itself when the table declares it."""
-    if column.local:
+    """The column as CREATE TABLE ... INHERITS (or PARTITION OF) makes it from the first
+    parent that has it (its default and NOT NULL), or ``column`` itself when the table
+    declares it."""
+    if column.local and not table.partition_of:
         return column
-    for parent_name in table.inherits:
+    for parent_name in parents_of(table, {t.qualified for t in schema.tables}):
         parent = schema.table(parent_name)
         found = next((c for c in parent.columns if c.name == column.name), None) if parent else None
         if found is not None:
@@ -127,8 +128,8 @@ def inherited_column(schema: Schema, table: Table, column: Column) -> Column:
 
 
 def inherited_columns_sql(schema: Schema, table: Table) -> list[str]:
-    """``ALTER TABLE ONLY`` for a child's own default or NOT NULL on a column it only
-    inherits (CREATE TABLE ... INHERITS copies the parent's)."""
+    """``ALTER TABLE ONLY`` for a child's (or partition's) own default or NOT NULL on a
+    column it only inherits (CREATE TABLE ... INHERITS copies the parent's)."""
     out = []
     for column in table.columns:
         made = inherited_column(schema, table, column)

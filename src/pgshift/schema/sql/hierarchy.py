@@ -8,8 +8,10 @@ or plain, a new partition key) is dropped and created again, a destructive step.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pgshift.schema.compare import Difference
-from pgshift.schema.dump import ident, literal, parents_of
+from pgshift.schema.dump import ident, literal, parents_of, quote
 from pgshift.schema.model import Column, Schema, Table
 from pgshift.schema.sql.triggers import TriggerSteps
 
@@ -122,6 +124,34 @@ class HierarchySteps(TriggerSteps):
             "FOREACH item IN ARRAY indexes LOOP EXECUTE 'DROP INDEX IF EXISTS ' || item; "
             "END LOOP; END $pgshift$"
         )
+
+    def _partition_columns(self, before: Table, after: Table) -> None:
+        """A partition's own NOT NULL and default: what its parent's change leaves it
+        (the parent's SET / DROP reach its partitions), made what the target wants."""
+        source = self.current or self.source
+        keys = {t.qualified for t in source.tables}
+        was_parent = next((source.table(p) for p in parents_of(before, keys)), None)
+        now_parent = self.target.table(after.partition_of or "")
+        name = ident(after.schema, after.name)
+        for column in after.columns:
+            was = next((c for c in before.columns if c.name == column.name), None)
+            if was is None or column.generated is not None:
+                continue
+            old = {c.name: c for c in was_parent.columns} if was_parent else {}
+            new = {c.name: c for c in now_parent.columns} if now_parent else {}
+            if column.name in old and column.name in new:
+                if old[column.name].nullable != new[column.name].nullable:
+                    was = replace(was, nullable=new[column.name].nullable)
+                if old[column.name].default != new[column.name].default:
+                    was = replace(was, default=new[column.name].default)
+            alter = f"ALTER TABLE {name} ALTER COLUMN {quote(column.name)}"
+            key = f"{after.qualified}.{column.name}"
+            if was.default != column.default:
+                verb = "DROP DEFAULT" if column.default is None else f"SET DEFAULT {column.default}"
+                self.add("tables", f"{alter} {verb}", "column", key, "alter")
+            if was.nullable != column.nullable:
+                verb = "DROP NOT NULL" if column.nullable else "SET NOT NULL"
+                self.add("tables", f"{alter} {verb}", "column", key, "alter")
 
     def _inherit_steps(self, before: Table, after: Table) -> None:
         """NO INHERIT first (the columns stay, as the table's own), INHERIT once the

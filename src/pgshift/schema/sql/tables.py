@@ -41,8 +41,9 @@ class TableSteps(HierarchySteps):
         for table in tables_in_order(new[k] for k in added):  # parents first
             key = table.qualified
             self.add("tables", create_table_sql(table), "table", key, "create")
+            # after the parents' own changes, which reach their partitions
             for line in inherited_columns_sql(self.target, table):
-                self.add("tables", line, "table", key, "alter")
+                self.add("keys", line, "table", key, "alter")
             self._table_extras(None, table)
         gone = (old.keys() - new.keys()) | remade
         # children before their parents
@@ -74,7 +75,8 @@ class TableSteps(HierarchySteps):
         self._partition_steps(before, after)
         self._inherit_steps(before, after)
         if before.partition_of and after.partition_of:
-            # a partition's columns are its parent's
+            # a partition's columns are its parent's, but for its own defaults and NOT NULL
+            self._partition_columns(before, after)
             self._table_extras(before, after)
             return
         old_columns = named(before.columns)
