@@ -19,13 +19,24 @@ TABLE = Table("public", "t", "table", columns=(COLUMN,), indexes=(INDEX,))
 
 
 def test_a_difference_no_step_writes_is_said_not_dropped() -> None:
-    partitioned = replace(TABLE, kind="partitioned table", partition_key="RANGE (id)")
-    script = diff_script(Schema(tables=(TABLE,)), Schema(tables=(partitioned,)))
+    # a column declared by a child of INHERITS, then only inherited: no statement does it
+    inherited = replace(TABLE, columns=(replace(COLUMN, local=False),))
+    script = diff_script(Schema(tables=(TABLE,)), Schema(tables=(inherited,)))
     assert script.steps == ()
     assert not script.empty
-    assert [d.name for d in script.unwritten] == ["public.t"]
-    assert "-- not written: table public.t" in script.sql
-    assert "partition key" in script.sql
+    assert [d.name for d in script.unwritten] == ["public.t.id"]
+    assert "-- not written: column public.t.id" in script.sql
+    assert "local" in script.sql
+
+
+def test_what_the_steps_cannot_write_is_said_beside_them() -> None:
+    inherited = replace(
+        TABLE, columns=(replace(COLUMN, local=False), Column("note", "text")), inherits=()
+    )
+    script = diff_script(Schema(tables=(TABLE,)), Schema(tables=(inherited,)))
+    assert [s.sql for s in script.steps] == ["ALTER TABLE public.t ADD COLUMN note text"]
+    assert [d.name for d in script.unwritten] == ["public.t.id"]
+    assert "-- not written: column public.t.id: only inherited in the target" in script.sql
 
 
 def test_an_invalid_index_is_a_difference_too() -> None:
@@ -44,11 +55,12 @@ def test_nothing_is_unwritten_when_the_models_are_equal() -> None:
 def test_the_command_exits_1_and_names_what_it_cannot_write(server_url: str) -> None:
     made = [_create_db(server_url) for _ in range(2)]
     try:
-        (_, plain), (_, partitioned) = made
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("CREATE TABLE t (id bigint NOT NULL)")
-        with psycopg.connect(partitioned, autocommit=True) as conn:
-            conn.execute("CREATE TABLE t (id bigint NOT NULL) PARTITION BY RANGE (id)")
+        (_, declared), (_, inherited) = made
+        # t declares id in one, only inherits it in the other: no statement does that
+        with psycopg.connect(declared, autocommit=True) as conn:
+            conn.execute("CREATE TABLE p (id bigint); CREATE TABLE t (id bigint) INHERITS (p)")
+        with psycopg.connect(inherited, autocommit=True) as conn:
+            conn.execute("CREATE TABLE p (id bigint); CREATE TABLE t () INHERITS (p)")
         urls = [
             "--from",
             database_url(server_url, made[0][0]),
@@ -58,12 +70,12 @@ def test_the_command_exits_1_and_names_what_it_cannot_write(server_url: str) -> 
         text = run_cli("diff", *urls)
         assert text.returncode == 1, text.stderr
         assert "no difference" not in text.stdout + text.stderr
-        assert "-- not written: table public.t" in text.stdout
+        assert "-- not written: column public.t.id" in text.stdout
         machine = run_cli("diff", *urls, "--json")
         assert machine.returncode == 1
         payload = json.loads(machine.stdout)
         assert payload["different"] is True
-        assert [u["name"] for u in payload["unwritten"]] == ["public.t"]
+        assert [u["name"] for u in payload["unwritten"]] == ["public.t.id"]
     finally:
         for name, _ in made:
             _drop_db(server_url, name)

@@ -122,7 +122,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
     for (
         oid, schema, name, kind, unlogged, comment, rls, force_rls, definition,
         partition_key, partition_of, partition_bound, owner, acl, depends_on, options,
-        replica_identity,
+        replica_identity, inherits,
     ) in rows("tables"):  # fmt: skip
         tables.append(
             Table(
@@ -148,6 +148,7 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
                 depends_on=tuple(depends_on or ()),
                 options=tuple(options or ()),
                 replica_identity=replica_identity,
+                inherits=tuple(inherits or ()),
             )
         )
 

@@ -98,7 +98,11 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
             WHEN c.relreplident = 'i' THEN 'index ' || (
                 SELECT ci.relname FROM pg_index x JOIN pg_class ci ON ci.oid = x.indexrelid
                 WHERE x.indrelid = c.oid AND x.indisreplident)
-            ELSE 'default' END
+            ELSE 'default' END,
+       ARRAY(SELECT pn.nspname || '.' || pc.relname FROM pg_inherits ih
+             JOIN pg_class pc ON pc.oid = ih.inhparent
+             JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+             WHERE ih.inhrelid = c.oid AND NOT c.relispartition ORDER BY ih.inhseqno)::text[]
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_NS}
   AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -112,7 +116,9 @@ SELECT a.attrelid, a.attnum, quote_ident(a.attname), a.attname,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
        a.attgenerated = 'v',
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-       ds.description, NULLIF(a.attstattarget, -1), @COMPRESSION@
+       ds.description, NULLIF(a.attstattarget, -1), @COMPRESSION@,
+       -- a partition's columns are all its parent's: not told apart
+       a.attislocal OR c.relispartition
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -143,6 +149,9 @@ FROM pg_constraint co
 JOIN pg_class c ON c.oid = co.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE co.contype IN ('p', 'f', 'u', 'c', 'x') AND {_USER_NS}
+  -- what a parent gives its children and partitions is the parent's alone: checks
+  -- inherited, keys cloned onto partitions (and onto the partitions a key references)
+  AND co.conislocal AND co.conparentid = 0
 """
 
 INDEXES_SQL = f"""
@@ -165,6 +174,9 @@ LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.conrelid = i.ind
 LEFT JOIN pg_description ds ON ds.objoid = i.indexrelid AND ds.objsubid = 0
                            AND ds.classoid = 'pg_class'::regclass
 WHERE {_USER_NS}
+  -- an index a partitioned table's index made on (or attached from) a partition is
+  -- the parent's
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
 """
 
 TRIGGERS_SQL = f"""
@@ -173,7 +185,7 @@ SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled <> 'D',
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT t.tgisinternal AND {_USER_NS}
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND {_USER_NS}  -- clones are the parent's
 """
 
 POLICIES_SQL = f"""

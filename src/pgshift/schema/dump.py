@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from pgshift.db import quoting
 from pgshift.schema.model import (
@@ -148,19 +149,85 @@ def column_sql(column: Column, sequence: SequenceObject | None = None) -> str:
 
 
 def create_table_sql(table: Table, sequences: Iterable[SequenceObject] = ()) -> str:
-    """CREATE TABLE with its columns (a partition: PARTITION OF its parent); an identity
-    column's options are those of its sequence among ``sequences``."""
+    """CREATE TABLE with its columns (a partition: PARTITION OF its parent; a child of
+    INHERITS: its own columns only, then its parents); an identity column's options are
+    those of its sequence among ``sequences``."""
     name = ident(table.schema, table.name)
     if table.partition_of:
         return f"CREATE TABLE {name} PARTITION OF {table.partition_of} {table.partition_bound};"
     sequences = tuple(sequences)
+    own = [c for c in table.columns if c.local]
     columns = ",\n".join(
-        f"    {column_sql(c, owned_sequence(sequences, table.qualified, c.name))}"
-        for c in table.columns
+        f"    {column_sql(c, owned_sequence(sequences, table.qualified, c.name))}" for c in own
     )
+    body = f"(\n{columns}\n)" if own else "()"
     unlogged = "UNLOGGED " if table.unlogged else ""
+    parents = ", ".join(ident(*p.split(".", 1)) for p in table.inherits)
+    inherits = f" INHERITS ({parents})" if parents else ""
     tail = f" PARTITION BY {table.partition_key}" if table.partition_key else ""
-    return f"CREATE {unlogged}TABLE {name} (\n{columns}\n){tail};"
+    return f"CREATE {unlogged}TABLE {name} {body}{inherits}{tail};"
+
+
+def inherited_column(schema: Schema, table: Table, column: Column) -> Column:
+    """The column as CREATE TABLE ... INHERITS (or PARTITION OF) makes it from the first
+    parent that has it (its default and NOT NULL), or ``column`` itself when the table
+    declares it."""
+    if column.local and not table.partition_of:
+        return column
+    for parent_name in parents_of(table, {t.qualified for t in schema.tables}):
+        parent = schema.table(parent_name)
+        found = next((c for c in parent.columns if c.name == column.name), None) if parent else None
+        if found is not None:
+            return replace(found, local=False, comment=column.comment)
+    return column
+
+
+def inherited_columns_sql(schema: Schema, table: Table) -> list[str]:
+    """``ALTER TABLE ONLY`` for a child's (or partition's) own default or NOT NULL on a
+    column it only inherits (CREATE TABLE ... INHERITS copies the parent's)."""
+    out = []
+    for column in table.columns:
+        made = inherited_column(schema, table, column)
+        alter = (
+            f"ALTER TABLE ONLY {ident(table.schema, table.name)} ALTER COLUMN {_quote(column.name)}"
+        )
+        if made.default != column.default and column.generated is None:
+            wanted = "DROP DEFAULT" if column.default is None else f"SET DEFAULT {column.default}"
+            out.append(f"{alter} {wanted}")
+        if made.nullable and not column.nullable:
+            out.append(f"{alter} SET NOT NULL")
+    return out
+
+
+def parents_of(table: Table, keys: set[str]) -> list[str]:
+    """The tables ``table`` needs first (its INHERITS parents, its partitioned table),
+    as keys among ``keys`` (``schema.name``)."""
+    found = [p for p in table.inherits if p in keys]
+    if table.partition_of:
+        # regclass text leaves out a schema on the search path, and quotes where needed
+        bare = table.partition_of.replace('"', "")
+        for candidate in (bare, f"public.{bare}", f"{table.schema}.{bare}"):
+            if candidate in keys:
+                found.append(candidate)
+                break
+    return found
+
+
+def tables_in_order(tables: Iterable[Table]) -> list[Table]:
+    """``tables`` each after its parents and partitioned table, then by name."""
+    by_key = {t.qualified: t for t in tables}
+    done: dict[str, Table] = {}
+
+    def visit(table: Table, seen: frozenset[str]) -> None:
+        if table.qualified in done or table.qualified in seen:
+            return
+        for parent in parents_of(table, set(by_key)):
+            visit(by_key[parent], seen | {table.qualified})
+        done[table.qualified] = table
+
+    for key in sorted(by_key, key=lambda k: (by_key[k].schema, by_key[k].name)):
+        visit(by_key[key], frozenset())
+    return list(done.values())
 
 
 def render(schema: Schema) -> str:
@@ -205,10 +272,11 @@ def render(schema: Schema) -> str:
         for f in schema.functions
         if f.definition and f.signature not in late
     )
-    tables = [t for t in schema.tables if t.kind in ("table", "partitioned table")]
-    # partition parents before their partitions
-    tables.sort(key=lambda t: (t.partition_of is not None, t.schema, t.name))
-    out.extend(create_table_sql(t, schema.sequences) for t in tables)
+    # parents before their children and partitions
+    tables = tables_in_order(t for t in schema.tables if t.kind in ("table", "partitioned table"))
+    for table in tables:
+        out.append(create_table_sql(table, schema.sequences))
+        out.extend(line + ";" for line in inherited_columns_sql(schema, table))
     for seq in schema.sequences:
         if seq.owned_by and not is_identity(schema, seq.owned_by):
             table_name, column = seq.owned_by.rsplit(".", 1)
@@ -219,9 +287,7 @@ def render(schema: Schema) -> str:
             )
     for kinds in (("primary key", "unique", "check", "exclusion"), ("foreign key",)):
         for table in tables:
-            if table.partition_of:
-                continue  # partitions inherit their parent's constraints
-            for c in table.constraints:
+            for c in table.constraints:  # a partition's own: its parent's are not in it
                 if c.kind in kinds:
                     valid = "" if c.valid else " NOT VALID"
                     out.append(
@@ -231,8 +297,6 @@ def render(schema: Schema) -> str:
                         + ";"
                     )
     for table in tables:
-        if table.partition_of:
-            continue
         for index in table.indexes:
             if index.constraint is None:
                 # ON ONLY (how the catalog prints a partitioned table's index) would leave

@@ -24,6 +24,9 @@ class Column:
     comment: str | None = None
     statistics: int | None = None  # SET STATISTICS (the planner's sample); None: default
     compression: str | None = None  # "pglz" or "lz4" when set (PostgreSQL 14+)
+    # False: only inherited from a parent (INHERITS), not declared by the table itself;
+    # always True in a partition, whose columns are its parent's
+    local: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,7 @@ class Table:
     options: tuple[str, ...] = ()
     replica_identity: str = "default"  # "default", "nothing", "full" or "index <name>"
     statistics: tuple[Statistics, ...] = ()  # extended statistics on its columns
+    inherits: tuple[str, ...] = ()  # INHERITS parents as schema.name, in order (not partitions)
 
     @property
     def qualified(self) -> str:

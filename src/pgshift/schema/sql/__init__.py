@@ -93,4 +93,7 @@ def diff_script(
             "identical to the old one but for its name, so pgshift sees a rename.",
         )
     current = builder.current if builder.current is not None else source
-    return DiffScript(tuple(steps), leftover(source, current, target, steps, owners))
+    found = leftover(source, current, target, steps, owners)
+    if steps:  # what the steps found they cannot write, then what they leave
+        found = tuple(builder.unwritten) + found
+    return DiffScript(tuple(steps), found)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from pgshift.schema.compare import Difference, compare
+from pgshift.schema.dump import parents_of
 from pgshift.schema.model import Schema, Table
 from pgshift.schema.sql.shapes import by_key
 from pgshift.schema.sql.steps import Step
@@ -33,11 +34,12 @@ def leftover(
 def _column_orders(current: Schema, target: Schema, steps: Sequence[Step]) -> Iterable[Difference]:
     before = by_key(current.tables)
     remade = {s.name for s in steps if s.kind == "table" and s.action in ("create", "drop")}
+    orders = _orders_after(current, steps)
     for table in target.tables:
         was = before.get(table.qualified)
         if was is None or table.qualified in remade or not _ordered(was, table):
             continue
-        after = _after(was, table.qualified, steps)
+        after = orders[table.qualified]
         wanted = [c.name for c in table.columns]
         if after != wanted and set(after) == set(wanted):
             yield Difference(
@@ -57,19 +59,41 @@ def _ordered(was: Table, table: Table) -> bool:
     return was.kind in _OWN_COLUMNS and table.kind in _OWN_COLUMNS
 
 
-def _after(was: Table, key: str, steps: Sequence[Step]) -> list[str]:
-    """The table's columns in order once the steps have run."""
-    order = [c.name for c in was.columns]
-    prefix = f"{key}."
+def _orders_after(current: Schema, steps: Sequence[Step]) -> dict[str, list[str]]:
+    """Every table's columns in order once the steps have run: a column added to a
+    parent (INHERITS, or a partitioned table) comes last in each child that lacks it,
+    and one dropped without ONLY leaves the children too."""
+    keys = {t.qualified for t in current.tables}
+    orders = {t.qualified: [c.name for c in t.columns] for t in current.tables}
+    children: dict[str, list[str]] = {}
+    for table in current.tables:
+        for parent in parents_of(table, keys):
+            children.setdefault(parent, []).append(table.qualified)
+
+    def family(key: str) -> list[str]:
+        found, stack = [], [key]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                found.append(child)
+                stack.append(child)
+        return found
+
     for step in steps:
-        if step.kind != "column" or not step.name.startswith(prefix):
+        if step.kind != "column":
             continue
-        column = step.name[len(prefix) :]
-        if step.action == "drop" and column in order:
-            order.remove(column)
-        elif step.action == "create" and column not in order:
-            order.append(column)
-    return order
+        key, _, column = step.name.rpartition(".")
+        if key not in orders:
+            continue
+        if step.action == "create":
+            for each in [key, *family(key)]:
+                if column not in orders[each]:
+                    orders[each].append(column)
+        elif step.action == "drop":
+            alone = " ONLY " in f" {step.sql} "
+            for each in [key] if alone else [key, *family(key)]:
+                if column in orders[each]:
+                    orders[each].remove(column)
+    return orders
 
 
 def _names(columns: Sequence[str]) -> str:

@@ -11,6 +11,7 @@ from pgshift.schema.dump import (
 from pgshift.schema.model import (
     Schema,
 )
+from pgshift.schema.sql.hierarchy import parent_remade
 from pgshift.schema.sql.shapes import (
     Renamer,
     by_key,
@@ -29,7 +30,8 @@ class RenameSteps(Steps):
     def _find_renames(self) -> None:
         old = by_key(t for t in self.source.tables if t.kind in ("table", "partitioned table"))
         new = by_key(t for t in self.target.tables if t.kind in ("table", "partitioned table"))
-        gone = [old[k] for k in old.keys() - new.keys()]
+        # a partition of a table dropped and created again goes with it: no rename
+        gone = [old[k] for k in old.keys() - new.keys() if not parent_remade(old[k], old, new)]
         came = [new[k] for k in new.keys() - old.keys()]
         for table in gone:
             same = [t for t in came if t.schema == table.schema and same_shape(table, t)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pgshift.schema.compare import Difference
 from pgshift.schema.model import (
     Schema,
 )
@@ -78,6 +79,8 @@ class Steps:
     current: Schema | None = None
     # (kind, name) of objects the steps drop and create again, once the steps are made
     _remade: set[tuple[str, str]] | None = None
+    # differences no step can write, said in the script rather than left out
+    unwritten: list[Difference] = field(default_factory=list)
 
     def add(
         self,
@@ -103,6 +106,8 @@ class Steps:
             if other is None:
                 changed.add(table.qualified)
                 continue
+            if (table.kind, table.partition_key) != (other.kind, other.partition_key):
+                changed.add(table.qualified)  # dropped and created again
             after = named(other.columns)
             for column in table.columns:
                 twin = after.get(column.name)

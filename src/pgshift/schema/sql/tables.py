@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pgshift.schema.dump import column_sql, create_table_sql, ident, literal, quote
+from pgshift.schema.dump import (
+    column_sql,
+    create_table_sql,
+    ident,
+    inherited_columns_sql,
+    literal,
+    parents_of,
+    quote,
+    tables_in_order,
+)
 from pgshift.schema.model import Column, Schema, Sequence, Table
 from pgshift.schema.sequence_sql import identity_sql, owned_sequence
 from pgshift.schema.sql.casts import cast_path
+from pgshift.schema.sql.hierarchy import HierarchySteps
 from pgshift.schema.sql.shapes import by_key, named, narrows, table_kind, uses_column
-from pgshift.schema.sql.triggers import TriggerSteps
 
 
-class TableSteps(TriggerSteps):
+class TableSteps(HierarchySteps):
     """Tables and their columns: created, dropped, altered, attached to a partitioned table."""
 
     def _enum_type(self, type_name: str) -> bool:
@@ -28,19 +37,24 @@ class TableSteps(TriggerSteps):
     def _tables(self, source: Schema) -> None:
         old = by_key(t for t in source.tables if t.kind not in ("view", "materialized view"))
         new = by_key(t for t in self.target.tables if t.kind not in ("view", "materialized view"))
-        added = sorted(new.keys() - old.keys(), key=lambda k: (new[k].partition_of is not None, k))
-        for key in added:
-            table = new[key]
+        # made partitioned or plain, or with a new partition key: dropped and created
+        remade = self._remade_tables(old, new)
+        added = (new.keys() - old.keys()) | remade
+        for table in tables_in_order(new[k] for k in added):  # parents first
+            key = table.qualified
             self.add(
                 "tables", create_table_sql(table, self.target.sequences), "table", key, "create"
             )
+            # after the parents' own changes, which reach their partitions
+            for line in inherited_columns_sql(self.target, table):
+                self.add("keys", line, "table", key, "alter")
             self._table_extras(None, table)
-        gone = old.keys() - new.keys()
-        for key in sorted(gone):
-            table = old[key]
-            parent = table.partition_of or ""
-            if parent in gone or f"public.{parent}" in gone:
-                continue  # dropped with its parent (regclass text omits a visible schema)
+        gone = (old.keys() - new.keys()) | remade
+        # children before their parents
+        for table in reversed(tables_in_order(old[k] for k in gone)):
+            key = table.qualified
+            if table.partition_of and parents_of(table, gone):
+                continue  # dropped with its parent
             for c in table.constraints:
                 if c.kind == "foreign key":
                     self._drop_constraint(table, c)
@@ -52,8 +66,9 @@ class TableSteps(TriggerSteps):
                 "drop",
                 destructive=table.kind != "foreign table",
             )
-        for key in sorted(old.keys() & new.keys()):
-            self._table(old[key], new[key])
+        kept = (old.keys() & new.keys()) - remade
+        for table in tables_in_order(new[k] for k in kept):  # a parent's columns first
+            self._table(old[table.qualified], table)
 
     def _table(self, before: Table, after: Table) -> None:
         name = ident(after.schema, after.name)
@@ -61,35 +76,17 @@ class TableSteps(TriggerSteps):
         if before.unlogged != after.unlogged:
             logged = "UNLOGGED" if after.unlogged else "LOGGED"
             self.add("tables", f"ALTER TABLE {name} SET {logged}", "table", key, "alter")
-        if (before.partition_of, before.partition_bound) != (
-            after.partition_of,
-            after.partition_bound,
-        ):
-            if before.partition_of:
-                self.add(
-                    "tables",
-                    f"ALTER TABLE {before.partition_of} DETACH PARTITION {name}",
-                    "table",
-                    key,
-                    "alter",
-                )
-            if after.partition_of:
-                self.add(
-                    "keys",
-                    f"ALTER TABLE {after.partition_of} ATTACH PARTITION {name} "
-                    f"{after.partition_bound}",
-                    "table",
-                    key,
-                    "alter",
-                )
-        if after.partition_of:
-            # a partition's columns are its parent's
+        self._partition_steps(before, after)
+        self._inherit_steps(before, after)
+        if before.partition_of and after.partition_of:
+            # a partition's columns are its parent's, but for its own defaults and NOT NULL
+            self._partition_columns(before, after)
             self._table_extras(before, after)
             return
         old_columns = named(before.columns)
         new_columns = named(after.columns)
         for column in after.columns:
-            if column.name not in old_columns:
+            if column.name not in old_columns and not self._parent_adds(before, after, column):
                 self.add(
                     "tables",
                     f"ALTER TABLE {name} ADD COLUMN {self._column_sql(after, column)}",
@@ -101,7 +98,8 @@ class TableSteps(TriggerSteps):
             if column.name not in new_columns:
                 self.add(
                     "drop",
-                    f"ALTER TABLE {name} DROP COLUMN {quote(column.name)}",
+                    # ONLY: a child keeps the column, as its own, or drops it itself
+                    f"ALTER TABLE {self._only(before)}{name} DROP COLUMN {quote(column.name)}",
                     "column",
                     f"{key}.{column.name}",
                     "drop",
@@ -119,6 +117,10 @@ class TableSteps(TriggerSteps):
                     for trigger in before.triggers:  # UPDATE OF the column, or WHEN on it
                         if uses_column(trigger.definition.partition(" EXECUTE ")[0], column.name):
                             self.forced.add(("trigger", f"{key}.{trigger.name}"))
+                self._local_change(before, after, was, column)
+                if self._inherited_from_kept(before, after, column.name):
+                    # the parent's new type and NOT NULL reach the child by themselves
+                    was = replace(was, type=column.type, collation=column.collation)
                 self._column(after, was, column)
         self._table_extras(before, after)
 
@@ -126,6 +128,8 @@ class TableSteps(TriggerSteps):
         name = ident(table.schema, table.name)
         key = f"{table.qualified}.{after.name}"
         alter = f"ALTER TABLE {name} ALTER COLUMN {quote(after.name)}"
+        # a default of a parent or child is its own (CREATE TABLE ... INHERITS copies it)
+        only_alter = f"ALTER TABLE {self._only(table)}{name} ALTER COLUMN {quote(after.name)}"
         if before.generated and not before.virtual and after.generated is None:
             # a stored generated column made plain keeps the values it holds
             self.add("drop", f"{alter} DROP EXPRESSION", "column", key, "alter")
@@ -157,7 +161,7 @@ class TableSteps(TriggerSteps):
             before.default != after.default or retype or gains_identity or reset
         )
         if old_default_goes:
-            self.add("drop dependents", f"{alter} DROP DEFAULT", "column", key, "alter")
+            self.add("drop dependents", f"{only_alter} DROP DEFAULT", "column", key, "alter")
         if retype:
             collate = f" COLLATE {quote(after.collation)}" if after.collation else ""
             # an enum has no cast to another enum (nor from most types): through its label
@@ -193,7 +197,7 @@ class TableSteps(TriggerSteps):
             if gains_identity and sequence is not None:
                 self.add("tables", _past_values(name, after, sequence), "column", key, "alter")
         if after.default is not None and (after.default != before.default or old_default_goes):
-            self.add("tables", f"{alter} SET DEFAULT {after.default}", "column", key, "alter")
+            self.add("tables", f"{only_alter} SET DEFAULT {after.default}", "column", key, "alter")
         if after.nullable and not before.nullable:
             self.add("tables", f"{alter} DROP NOT NULL", "column", key, "alter")
 

@@ -38,9 +38,9 @@ class TriggerSteps(ConstraintSteps, ColumnSettingSteps):
         key = after.qualified
         if before is not None and after.kind not in ("view", "materialized view"):
             before = self._rename_objects(before, after)
-        if not after.partition_of:
-            self._constraints(before, after)
-        if after.kind != "view" and not after.partition_of:
+        # a partition's own: what its parent gives it is not in its model
+        self._constraints(before, after)
+        if after.kind != "view":
             self._indexes(before, after)
         if after.kind != "view":
             self._statistics(before, after)

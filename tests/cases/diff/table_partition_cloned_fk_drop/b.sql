@@ -1,0 +1,3 @@
+CREATE TABLE tenants (id integer PRIMARY KEY);
+CREATE TABLE orders (id integer NOT NULL, tenant_id integer, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE orders_2024 PARTITION OF orders FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');

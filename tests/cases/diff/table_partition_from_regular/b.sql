@@ -1,0 +1,1 @@
+CREATE TABLE readings (id integer NOT NULL, at date NOT NULL, value integer) PARTITION BY RANGE (at);

@@ -1,0 +1,5 @@
+CREATE TABLE hits (id bigint NOT NULL, path text, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE hits_2024 PARTITION OF hits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX hits_path_idx ON ONLY hits (path);
+CREATE INDEX hits_2024_by_path ON hits_2024 (path);
+ALTER INDEX hits_path_idx ATTACH PARTITION hits_2024_by_path;

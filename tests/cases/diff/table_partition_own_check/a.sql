@@ -1,0 +1,2 @@
+CREATE TABLE logs (id integer NOT NULL, level integer NOT NULL, CHECK (id > 0)) PARTITION BY LIST (level);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);

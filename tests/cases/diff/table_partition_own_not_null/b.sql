@@ -1,0 +1,6 @@
+CREATE TABLE logs (id integer NOT NULL, level integer NOT NULL, msg text, src text DEFAULT 'app') PARTITION BY LIST (level);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);
+CREATE TABLE logs_2 PARTITION OF logs FOR VALUES IN (2);
+ALTER TABLE logs_2 ALTER COLUMN msg SET NOT NULL;
+ALTER TABLE logs_2 ALTER COLUMN src SET DEFAULT 'db';
+CREATE INDEX logs_2_msg_idx ON logs_2 (msg);

@@ -1,0 +1,1 @@
+INSERT INTO logs VALUES (1, 1, NULL, NULL), (2, 2, 'two', NULL);
