@@ -91,7 +91,7 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
            JOIN pg_class dc ON dc.oid = d.refobjid
            JOIN pg_namespace dn ON dn.oid = dc.relnamespace
            WHERE rw.ev_class = c.oid ORDER BY 1) END::text[],
-       ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY 1),
+       c.reloptions,
        CASE WHEN c.relkind NOT IN ('r', 'p') THEN 'default'
             WHEN c.relreplident = 'n' THEN 'nothing'
             WHEN c.relreplident = 'f' THEN 'full'

@@ -53,6 +53,9 @@ _DERIVED = {
     "Table": {"depends_on"},  # read from the view's definition
 }
 
+# Fields whose items' order means nothing (a table's storage parameters)
+_UNORDERED = {"options"}
+
 # What each tuple field holds, for the report ("column", "index", ...).
 _KINDS = {
     "schemas": "schema",
@@ -176,7 +179,7 @@ def _object(
         if field.name in skip:
             continue
         left, right = getattr(expected, field.name), getattr(actual, field.name)
-        if left == right:
+        if left == right or (field.name in _UNORDERED and sorted(left) == sorted(right)):
             continue
         if field.name == "grants":
             inner.extend(_grants(name, left, right))

@@ -134,8 +134,8 @@ class Table:
     owner: str | None = None
     grants: tuple[Grant, ...] = ()
     depends_on: tuple[str, ...] = ()  # views: the relations they read, as schema.name
-    # storage parameters and view options, as "name=value", sorted: fillfactor=70,
-    # security_barrier=true, security_invoker=true, check_option=local
+    # storage parameters and view options, as "name=value", in the order the server
+    # keeps them (compared as a set): fillfactor=70, security_barrier=true, check_option=local
     options: tuple[str, ...] = ()
     replica_identity: str = "default"  # "default", "nothing", "full" or "index <name>"
     statistics: tuple[Statistics, ...] = ()  # extended statistics on its columns

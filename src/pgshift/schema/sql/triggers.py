@@ -20,7 +20,8 @@ class TriggerSteps(ConstraintSteps, ColumnSettingSteps):
         phase = "views" if after.kind in ("view", "materialized view") else "tables"
         old = dict(o.split("=", 1) for o in (before.options if before else ()))
         new = dict(o.split("=", 1) for o in after.options)
-        changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
+        # in the target's order: the server keeps them in the order they are set
+        changed = [f"{k}={v}" for k, v in new.items() if old.get(k) != v]
         if changed:
             self.add(phase, f"ALTER {kind} {name} SET ({', '.join(changed)})", kind.lower(),
                      after.qualified, "alter")  # fmt: skip
