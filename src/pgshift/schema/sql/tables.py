@@ -134,6 +134,9 @@ class TableSteps(HierarchySteps):
             # a stored generated column made plain keeps the values it holds
             self.add("drop", f"{alter} DROP EXPRESSION", "column", key, "alter")
             before = replace(before, generated=None)
+        if before.generated and before.virtual and after.generated is None:
+            self._virtual_made_plain(table, after)
+            return
         if before.generated != after.generated or before.virtual != after.virtual:
             # the values are derived: drop the column and add it again
             self.add(
@@ -200,6 +203,29 @@ class TableSteps(HierarchySteps):
             self.add("tables", f"{only_alter} SET DEFAULT {after.default}", "column", key, "alter")
         if after.nullable and not before.nullable:
             self.add("tables", f"{alter} DROP NOT NULL", "column", key, "alter")
+
+    def _virtual_made_plain(self, table: Table, after: Column) -> None:
+        """A VIRTUAL generated column made plain keeps its values: PostgreSQL cannot drop
+        a virtual column's expression, so the values go to a new column that takes its
+        place (and its name; it now stands last, which the diff says)."""
+        name = ident(table.schema, table.name)
+        key = f"{table.qualified}.{after.name}"
+        copy = f"{after.name[:40]}_pgshift_plain"
+        bare = replace(after, name=copy, nullable=True, default=None, identity=None)
+        steps = [
+            (f"ALTER TABLE {name} ADD COLUMN {column_sql(bare)}", "alter"),
+            (f"UPDATE {name} SET {quote(copy)} = {quote(after.name)}", "alter"),
+            (f"ALTER TABLE {name} DROP COLUMN {quote(after.name)}", "drop"),
+            # the copy becomes the column: for what follows, it is made here
+            (f"ALTER TABLE {name} RENAME COLUMN {quote(copy)} TO {quote(after.name)}", "create"),
+        ]
+        alter = f"ALTER TABLE {name} ALTER COLUMN {quote(after.name)}"
+        if after.default is not None:
+            steps.append((f"{alter} SET DEFAULT {after.default}", "alter"))
+        if not after.nullable:
+            steps.append((f"{alter} SET NOT NULL", "alter"))
+        for sql, action in steps:
+            self.add("tables", sql, "column", key, action)
 
     def _column_sql(self, table: Table, column: Column) -> str:
         """``column`` of ``table`` as ADD COLUMN writes it, an identity with its options."""
