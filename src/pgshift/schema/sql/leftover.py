@@ -28,7 +28,7 @@ def leftover(
     the source to the target: ``compare(source, target)``'s words."""
     if not steps:
         return compare(source, target, owners=owners)
-    return tuple(_column_orders(current, target, steps))
+    return (*_column_orders(current, target, steps), *_made_local(current, target, steps))
 
 
 def _column_orders(current: Schema, target: Schema, steps: Sequence[Step]) -> Iterable[Difference]:
@@ -52,6 +52,36 @@ def _column_orders(current: Schema, target: Schema, steps: Sequence[Step]) -> It
                 table,
                 was,
             )
+
+
+def _made_local(current: Schema, target: Schema, steps: Sequence[Step]) -> Iterable[Difference]:
+    """Columns a child keeps as its own once NO INHERIT leaves its parent: no statement
+    makes a column inherited-only again, so one the target has only inherited stays
+    declared by the table."""
+    before = by_key(current.tables)
+    remade = {s.name for s in steps if s.kind == "table" and s.action in ("create", "drop")}
+    for table in target.tables:
+        was = before.get(table.qualified)
+        if was is None or table.qualified in remade:
+            continue
+        left = set(was.inherits) - set(table.inherits)
+        if not left:
+            continue
+        theirs = {c.name for t in current.tables if t.qualified in left for c in t.columns}
+        wanted = {c.name: c for c in table.columns}
+        for column in was.columns:
+            twin = wanted.get(column.name)
+            if not column.local and column.name in theirs and twin is not None and not twin.local:
+                yield Difference(
+                    "column",
+                    f"{table.qualified}.{column.name}",
+                    "changed",
+                    "declared by the table once NO INHERIT leaves its parent, wanted only "
+                    "inherited (no statement makes a column inherited-only again: recreate "
+                    "the table for that)",
+                    twin,
+                    column,
+                )
 
 
 def _ordered(was: Table, table: Table) -> bool:

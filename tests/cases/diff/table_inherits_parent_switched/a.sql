@@ -1,0 +1,2 @@
+CREATE TABLE parent (id bigint NOT NULL);
+CREATE TABLE child (note text) INHERITS (parent);
