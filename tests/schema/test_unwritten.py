@@ -121,3 +121,44 @@ def test_a_collation_redefined_while_columns_use_it_is_refused_by_name() -> None
     assert "public.t.name" in message
     unused = diff_script(Schema(collations=(before,)), Schema(collations=(after,)))
     assert [s.action for s in unused.steps] == ["drop", "create"]
+
+
+def test_a_rename_too_ambiguous_to_guess_is_said_as_a_note() -> None:
+    """Two new tables identical to a dropped one but for their names: no guess (the rows
+    could go to the wrong one), and the script and the refusal say a rename was possible."""
+    from pgshift.schema.sql import DestructiveChange
+
+    old = replace(TABLE, name="people", indexes=())
+    twins = (replace(old, name="persons"), replace(old, name="humans"))
+    source, target = Schema(tables=(old,)), Schema(tables=twins)
+    script = diff_script(source, target, allow_destructive=True)
+    assert sorted(s.action for s in script.steps if s.kind == "table") == [
+        "create",
+        "create",
+        "drop",
+    ]
+    assert script.sql.startswith("-- note: table public.people is dropped and ")
+    assert "RENAME TO by hand" in script.sql
+    try:
+        diff_script(source, target)
+    except DestructiveChange as refused:
+        message = refused.message
+    else:
+        message = ""
+    assert "note: table public.people is dropped" in message
+
+
+def test_with_renames_off_a_possible_rename_is_said() -> None:
+    old = replace(TABLE, name="people", indexes=())
+    new = replace(old, name="persons")
+    script = diff_script(
+        Schema(tables=(old,)), Schema(tables=(new,)), allow_destructive=True, renames=False
+    )
+    assert "RENAME" not in "".join(s.sql for s in script.steps)
+    assert script.notes == (
+        "table public.people is dropped and public.persons created, identical to it but for "
+        "its name: without --no-renames it is renamed and keeps its rows",
+    )
+    renamed = diff_script(Schema(tables=(old,)), Schema(tables=(new,)))
+    assert renamed.notes == ()
+    assert "RENAME TO persons" in renamed.sql

@@ -102,6 +102,8 @@ def diff(
                 }
                 for s in result.script.steps
             ],
+            # a rename that was possible and not made
+            "notes": list(result.script.notes),
             # differences no step writes: said, never dropped
             "unwritten": [
                 {"kind": d.kind, "name": d.name, "change": d.change, "detail": d.detail}

@@ -45,13 +45,21 @@ class DiffScript:
     steps: tuple[Step, ...]
     # differences between the models that no step writes: said, never dropped silently
     unwritten: tuple[Difference, ...] = ()
+    # what the reader should know: a rename that was possible and not made
+    notes: tuple[str, ...] = ()
 
     @property
     def sql(self) -> str:
         """The steps as one script, then a comment line per difference it cannot write."""
+        notes = "".join(f"-- note: {note}\n" for note in self.notes)
         script = "".join(step.sql.rstrip().rstrip(";") + ";\n" for step in self.steps)
-        return script + "".join(
-            f"-- not written: {d.describe('the source', 'the target')}\n" for d in self.unwritten
+        return (
+            notes
+            + script
+            + "".join(
+                f"-- not written: {d.describe('the source', 'the target')}\n"
+                for d in self.unwritten
+            )
         )
 
     @property
@@ -85,9 +93,10 @@ def diff_script(
     if destroying and not allow_destructive:
         shown = "\n".join(f"    {s.sql.splitlines()[0]}" for s in destroying[:8])
         more = f"\n    ... and {len(destroying) - 8} more" if len(destroying) > 8 else ""
+        noted = "".join(f"\n  note: {note}" for note in builder.notes)
         raise DestructiveChange(
             f"the change destroys data in {len(destroying)} "
-            f"step{'s' if len(destroying) != 1 else ''}:\n{shown}{more}",
+            f"step{'s' if len(destroying) != 1 else ''}:\n{shown}{more}{noted}",
             "If that is meant, pass --allow-destructive (the migration pgshift writes then "
             "backs the data up before it runs). If a table or column was renamed, make it "
             "identical to the old one but for its name, so pgshift sees a rename.",
@@ -96,4 +105,4 @@ def diff_script(
     found = leftover(source, current, target, steps, owners)
     if steps:  # what the steps found they cannot write, then what they leave
         found = tuple(builder.unwritten) + found
-    return DiffScript(tuple(steps), found)
+    return DiffScript(tuple(steps), found, tuple(builder.notes))

@@ -17,6 +17,8 @@ class Builder(RenameSteps, CollationSteps, TypeSteps, RelationSteps, RoutineStep
     def build(self) -> list[Step]:
         if self.renames:
             self._find_renames()
+        else:
+            self._possible_renames()
         source = self._renamed(self.source)
         self.current = source
         self._collations(source)  # first: the types and columns made later use them

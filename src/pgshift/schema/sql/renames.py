@@ -38,6 +38,13 @@ class RenameSteps(Steps):
             if len(same) == 1 and sum(same_shape(o, same[0]) for o in gone) == 1:
                 self.table_renames[table.qualified] = same[0].qualified
                 came.remove(same[0])
+            elif same:  # two or more could be its new name: a guess could move rows wrongly
+                names = " or ".join(t.qualified for t in same)
+                self.notes.append(
+                    f"table {table.qualified} is dropped and {names} created, though each "
+                    "is identical to it but for its name: if one is it renamed, write "
+                    "ALTER TABLE ... RENAME TO by hand, or the rows are lost"
+                )
         for key, table in old.items():
             other = new.get(self.table_renames.get(key, key))
             if other is None:
@@ -52,6 +59,13 @@ class RenameSteps(Steps):
                 if len(same) == 1 and len(twins) == 1:
                     self.column_renames[(key, column.name)] = same[0].name
                     added.remove(same[0])
+                elif same:
+                    names = " or ".join(c.name for c in same)
+                    self.notes.append(
+                        f"column {key}.{column.name} is dropped and {names} added, though "
+                        "each is like it but for its name: if one is it renamed, write "
+                        "ALTER TABLE ... RENAME COLUMN by hand, or its values are lost"
+                    )
         old_sequences = by_key(self.source.sequences)
         new_sequences = by_key(self.target.sequences)
         came_sequences = [new_sequences[k] for k in new_sequences.keys() - old_sequences.keys()]
@@ -68,6 +82,23 @@ class RenameSteps(Steps):
             if len(same) == 1:
                 self.sequence_renames[key] = f"{same[0].schema}.{same[0].name}"
                 came_sequences.remove(same[0])
+
+    def _possible_renames(self) -> None:
+        """With renames off: the renames that would have been made, said as notes."""
+        self._find_renames()
+        for old, new in sorted(self.table_renames.items()):
+            self.notes.append(
+                f"table {old} is dropped and {new} created, identical to it but for its "
+                "name: without --no-renames it is renamed and keeps its rows"
+            )
+        for (table, old), new in sorted(self.column_renames.items()):
+            self.notes.append(
+                f"column {table}.{old} is dropped and {new} added, like it but for its "
+                "name: without --no-renames it is renamed and keeps its values"
+            )
+        self.table_renames.clear()
+        self.column_renames.clear()
+        self.sequence_renames.clear()
 
     def _renamed(self, source: Schema) -> Schema:
         """``source`` as it is once the renames have run (each emitted here)."""

@@ -81,6 +81,8 @@ class Steps:
     _remade: set[tuple[str, str]] | None = None
     # differences no step can write, said in the script rather than left out
     unwritten: list[Difference] = field(default_factory=list)
+    # what the reader should know of the script: a rename that was possible, not made
+    notes: list[str] = field(default_factory=list)
 
     def add(
         self,
