@@ -75,12 +75,15 @@ def build_schema(rows: Callable[[str], list[tuple[Any, ...]]]) -> Schema:
         names[oid, num] = column.name
         quoted[oid, num] = as_written
     indexes: dict[int, list[Index]] = defaultdict(list)
-    for oid, name, definition, method, nkeys, nums, exprs, *flags in rows("indexes"):
+    for oid, name, definition, method, nkeys, nums, exprs, *flags, attached in rows("indexes"):
         items = tuple(
             quoted[oid, num] if num else (exprs or ())[position]
             for position, num in enumerate(nums)
         )
-        indexes[oid].append(Index(name, definition, method, items[:nkeys], items[nkeys:], *flags))
+        index = Index(name, definition, method, items[:nkeys], items[nkeys:], *flags)
+        if attached:
+            index = replace(index, attached=tuple((p, n) for p, n in attached))
+        indexes[oid].append(index)
     constraints: dict[int, list[Constraint]] = defaultdict(list)
     for (
         oid, name, kind, definition, cols, ref_cols, upd, dele, match,

@@ -162,7 +162,16 @@ SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), am.amname,
            SELECT CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END
            FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, n) ORDER BY k.n) END::text[],
        i.indisunique, i.indisprimary, i.indisvalid, @NULLS_NOT_DISTINCT@,
-       pg_get_expr(i.indpred, i.indrelid), co.conname, ds.description, i.indisclustered
+       pg_get_expr(i.indpred, i.indrelid), co.conname, ds.description, i.indisclustered,
+       -- a partitioned table's index: the partition indexes attached to it
+       CASE WHEN c.relkind = 'p' THEN ARRAY(
+           SELECT ARRAY[pn.nspname || '.' || pc.relname, ci.relname]
+           FROM pg_inherits ih
+           JOIN pg_class ci ON ci.oid = ih.inhrelid
+           JOIN pg_index ix ON ix.indexrelid = ci.oid
+           JOIN pg_class pc ON pc.oid = ix.indrelid
+           JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE ih.inhparent = i.indexrelid ORDER BY 1) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

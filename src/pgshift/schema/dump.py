@@ -24,6 +24,7 @@ from pgshift.schema.model import (
     EnumType,
     Function,
     Grant,
+    Index,
     Policy,
     Schema,
     Statistics,
@@ -107,6 +108,30 @@ def collation_sql(collation: Collation) -> str:
     if not collation.deterministic:
         options.append("deterministic = false")
     return f"CREATE COLLATION {ident(collation.schema, collation.name)} ({', '.join(options)})"
+
+
+def index_statements(table: Table, index: Index) -> list[str]:
+    """CREATE INDEX as the catalog holds it. A partitioned table's index whose partitions'
+    indexes are known is made ON ONLY the table, then each partition's index by its own
+    name, attached; otherwise plain ON (ON ONLY alone would leave it INVALID)."""
+    parent = f" INDEX {_quote(index.name)} ON ONLY {ident(table.schema, table.name)} "
+    if not index.attached or parent not in index.definition:
+        return [index.definition.replace(" ON ONLY ", " ON ", 1)]
+    out = [index.definition]
+    for partition, child in index.attached:
+        out.append(partition_index_sql(table, index, partition, child))
+        out.append(
+            f"ALTER INDEX {ident(table.schema, index.name)} ATTACH PARTITION "
+            f"{ident(partition.split('.', 1)[0], child)}"
+        )
+    return out
+
+
+def partition_index_sql(table: Table, index: Index, partition: str, child: str) -> str:
+    """The CREATE INDEX of a partition's own index like a partitioned table's ``index``."""
+    parent = f" INDEX {_quote(index.name)} ON ONLY {ident(table.schema, table.name)} "
+    own = f" INDEX {_quote(child)} ON {ident(*partition.split('.', 1))} "
+    return index.definition.replace(parent, own, 1)
 
 
 def column_statistics_sql(table: Table, column: Column) -> str:
@@ -299,9 +324,7 @@ def render(schema: Schema) -> str:
     for table in tables:
         for index in table.indexes:
             if index.constraint is None:
-                # ON ONLY (how the catalog prints a partitioned table's index) would leave
-                # the partitions without it and the index INVALID
-                out.append(index.definition.replace(" ON ONLY ", " ON ", 1) + ";")
+                out.extend(line + ";" for line in index_statements(table, index))
         out.extend(statistics_sql(table))
         out.extend(
             column_statistics_sql(table, c) for c in table.columns if c.statistics is not None

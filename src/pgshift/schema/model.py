@@ -66,6 +66,9 @@ class Index:
     constraint: str | None = None  # the constraint this index backs, if any
     comment: str | None = None
     clustered: bool = False  # the index CLUSTER uses for its table (CLUSTER ON)
+    # a partitioned table's index: the partitions' indexes attached to it, as
+    # (partition as schema.name, index name), by partition
+    attached: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pgshift.schema.dump import cluster_sql, ident, quote, statistics_target_sql
-from pgshift.schema.model import Constraint, Table
+from pgshift.schema.dump import (
+    cluster_sql,
+    ident,
+    index_statements,
+    literal,
+    partition_index_sql,
+    quote,
+    statistics_target_sql,
+)
+from pgshift.schema.model import Constraint, Index, Table
 from pgshift.schema.sql.shapes import (
     constraint_changed,
     constraint_shape,
     index_named,
-    index_sql,
     named,
 )
 from pgshift.schema.sql.steps import Steps
@@ -126,9 +133,32 @@ class ConstraintSteps(Steps):
                 or self._forced("index", key, index.name)
                 or twin.constraint is not None  # it goes with its constraint
             ):
-                self.add(
-                    phase, index_sql(index.definition), "index", f"{key}.{index.name}", "create"
-                )
+                for sql in index_statements(after, index):
+                    self.add(phase, sql, "index", f"{key}.{index.name}", "create")
+            elif index.constraint is None and twin is not None and twin.attached != index.attached:
+                self._attached(after, index, twin)
+
+    def _attached(self, table: Table, index: Index, before: Index) -> None:
+        """A partitioned table's index whose partitions' indexes changed name, or gained
+        one: renamed in place, or made and attached."""
+        key = f"{table.qualified}.{index.name}"
+        was = dict(before.attached)
+        made = {s.name for s in self.steps if s.kind == "table" and s.action == "create"}
+        for partition, child in index.attached:
+            schema = partition.split(".", 1)[0]
+            old = was.get(partition)
+            if old is None and partition in made:
+                # PARTITION OF made its index, by a name of the server's choosing
+                self.add("indexes", _rename_attached_sql(table, index, partition, child),
+                         "index", key, "alter")  # fmt: skip
+            elif old is None:
+                self.add("indexes", partition_index_sql(table, index, partition, child),
+                         "index", key, "alter")  # fmt: skip
+                self.add("indexes", f"ALTER INDEX {ident(table.schema, index.name)} ATTACH "
+                         f"PARTITION {ident(schema, child)}", "index", key, "alter")  # fmt: skip
+            elif old != child:
+                self.add("indexes", f"ALTER INDEX {ident(schema, old)} RENAME TO {quote(child)}",
+                         "index", key, "alter")  # fmt: skip
 
     def _statistics(self, before: Table | None, after: Table) -> None:
         """Extended statistics: dropped and created again when their definition changes
@@ -275,3 +305,21 @@ class ConstraintSteps(Steps):
             f"{table.qualified}.{c.name}",
             "drop",
         )
+
+
+def _rename_attached_sql(table: Table, index: Index, partition: str, child: str) -> str:
+    """A DO block that gives the index a new partition got for ``index`` the name
+    ``child`` (the server chose its name when the partition was made)."""
+    parent = literal(ident(table.schema, index.name))
+    part = literal(ident(*partition.split(".", 1)))
+    return (
+        "DO $pgshift$\nDECLARE found text;\nBEGIN\n"
+        "  SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) INTO found\n"
+        "  FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid\n"
+        "  JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+        f"  WHERE i.inhparent = {parent}::regclass AND x.indrelid = {part}::regclass\n"
+        f"    AND c.relname <> {literal(child)};\n"
+        "  IF found IS NOT NULL THEN\n"
+        f"    EXECUTE format('ALTER INDEX %s RENAME TO %I', found, {literal(child)});\n"
+        "  END IF;\nEND\n$pgshift$"
+    )

@@ -335,9 +335,3 @@ def uses_column(text: str | None, column: str) -> bool:
     return re.search(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])', text) is not None or (
         f'"{column}"' in text
     )
-
-
-def index_sql(definition: str) -> str:
-    """An index definition to run: a partitioned table's index (``ON ONLY``, as the
-    catalog prints it) is created on the partitions too."""
-    return definition.replace(" ON ONLY ", " ON ", 1)

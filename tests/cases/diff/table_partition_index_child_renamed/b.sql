@@ -1,0 +1,5 @@
+CREATE TABLE hits (id bigint NOT NULL, path text, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE hits_2024 PARTITION OF hits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE hits_2025 PARTITION OF hits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX hits_path_idx ON hits (path);
+ALTER INDEX hits_2024_path_idx RENAME TO hits_2024_by_path;
