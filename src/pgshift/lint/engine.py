@@ -7,7 +7,6 @@ file that does not parse is reported by the caller as the SQL error it is.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from pgshift.migrations.discovery import Migration
     from pgshift.migrations.statements import Statement
 
-log = logging.getLogger(__name__)
 
 # within one line: [^\S\n] is any space but a line break
 _ALLOW = re.compile(r"--[^\S\n]*pgshift:allow[^\S\n]+((?:[A-Za-z0-9_,-]|[^\S\n])+)", re.IGNORECASE)
@@ -242,7 +240,11 @@ def _live(known: Known | None) -> Callable[[], Learner | None]:
 
 def _crashed(rule: Rule, stmt: Stmt, path: str, exc: Exception) -> Finding:
     """The finding that says a rule raised on a statement (its traceback goes to the log)."""
-    log.debug("lint rule %s raised on %s:%d", rule.id, path, stmt.line, exc_info=True)
+    import logging  # a rule that raises is rare: logging costs 2.5 ms to import
+
+    logging.getLogger(__name__).debug(
+        "lint rule %s raised on %s:%d", rule.id, path, stmt.line, exc_info=True
+    )
     return Finding(
         rule=RULE_CRASHED,
         severity=Severity.WARNING,

@@ -5,7 +5,6 @@ Reporters only format; they never decide what is a finding (the engine does).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 
@@ -39,6 +38,8 @@ def text(findings: Sequence[Finding], files: int) -> str:
 
 def as_json(findings: Sequence[Finding], files: int) -> str:
     """``{"findings": [...], "files": N, "errors": N, ...}``."""
+    import json  # only for this format: 1 ms a plain run does not pay
+
     counts = Counter(f.severity.value for f in findings)
     return json.dumps(
         {
@@ -78,6 +79,8 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 
 def sarif(findings: Sequence[Finding], files: int) -> str:
     """SARIF 2.1.0, for code scanning dashboards."""
+    import json
+
     from pgshift.lint.rules import RULES
     from pgshift.version import __version__
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pgshift.errors import DiscoveryError
 from pgshift.migrations.sections import Directives, Section
+
+if TYPE_CHECKING:  # importlib.resources pulls tempfile, shutil, bz2, lzma: 3 ms
+    from importlib.resources.abc import Traversable
 
 Kind = Literal["versioned", "repeatable"]
 Language = Literal["sql", "python"]

@@ -12,7 +12,6 @@ Files beside the folders are not diesel's, so they are not read.
 from __future__ import annotations
 
 import re
-import tomllib
 
 from pgshift.errors import DiscoveryError
 from pgshift.migrations.layouts._common import Entry, bad_name, pair
@@ -42,6 +41,8 @@ def _transaction(entry: Entry) -> tuple[bool, tuple[str, ...]]:
         return True, ()
     text = read_text(metadata)
     try:
+        import tomllib  # only for a diesel folder with a metadata.toml
+
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DiscoveryError(
