@@ -66,6 +66,9 @@ def main() -> None:
             "ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX users_email ON users (email);\n"
         )
         env = {**os.environ, "NO_COLOR": "1", "PGSHIFT_LINT_CACHE": str(folder / "cache")}
+        # as an installed package runs: compiled once, then loaded from bytecode (with
+        # this set, every run would compile pgshift's sources again)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         commands: dict[str, list[str]] = {
             "python -c pass": [PY, "-c", "pass"],
             "python -c 'import click'": [PY, "-c", "import click"],

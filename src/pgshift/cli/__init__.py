@@ -199,6 +199,14 @@ class LazyGroup(click.Group):
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # only a command that runs needs SIGTERM handled (--help and --version exit
+        # before this): installed here, it costs them nothing
+        import signal
+
+        signal.signal(signal.SIGTERM, _terminate)
+        return super().invoke(ctx)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # click's own listing, with the help lines of commands not loaded from the table
         rows: list[tuple[str, click.Command]] = []
@@ -245,9 +253,6 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    import signal
-
-    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="pgshift", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -16,6 +15,8 @@ import click
 from pgshift.errors import PgshiftError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pgshift.config import Settings
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -24,7 +25,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def options(func: _F) -> _F:
     """The connection and project options every database command takes."""
-    # imported here, not at the top: `pgshift --help` loads this module and needs no config
+    # imported here, not at the top: `pgshift --help` loads this module and needs
+    # neither the config nor pathlib
+    from pathlib import Path
+
     from pgshift.config import LAYOUTS
 
     decorators = [
