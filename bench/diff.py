@@ -22,6 +22,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
@@ -150,6 +151,9 @@ def models(a: str, b: str) -> tuple[Schema, Schema]:
 
 
 def main() -> None:
+    # every command runs as users run it, from bytecode compiled once: with this set,
+    # each Python process would compile its sources again
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--tables", type=int, default=1000)
