@@ -41,7 +41,4 @@ class ColumnSettingSteps(Steps):
     def _made(self, column: str) -> bool:
         """Whether a step adds the column (again), or makes its table."""
         table = column.rpartition(".")[0]
-        return any(
-            s.action == "create" and ((s.name == column and s.kind == "column") or s.name == table)
-            for s in self.steps
-        )
+        return ("column", column) in self.created or table in self.created_names

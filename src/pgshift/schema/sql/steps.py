@@ -83,6 +83,10 @@ class Steps:
     unwritten: list[Difference] = field(default_factory=list)
     # what the reader should know of the script: a rename that was possible, not made
     notes: list[str] = field(default_factory=list)
+    # what the "create" steps so far make, as (kind, name) and as names of any kind:
+    # asked once per column of every table
+    created: set[tuple[str, str]] = field(default_factory=set)
+    created_names: set[str] = field(default_factory=set)
 
     def add(
         self,
@@ -98,6 +102,9 @@ class Steps:
         self.steps.append(
             Step(sql, kind, name, action, phase, destructive, transactional),
         )
+        if action == "create":
+            self.created.add((kind, name))
+            self.created_names.add(name)
 
     def _tables_with_changed_columns(self, source: Schema) -> set[str]:
         """Tables a view must be recreated over: a column's type changes or goes away."""
