@@ -149,3 +149,14 @@ def test_a_pending_migration_brings_the_linter_in(
     modules = applied("migrate")
     assert _loaded(modules, LINTER)
     assert _loaded(modules, PARSER)
+
+
+def test_init_and_new_load_neither_driver_nor_parser(tmp_path: Path) -> None:
+    for args in (("init",), ("new", "add_users"), ("new", "add_orders", "--no-transaction")):
+        modules = _imported(tmp_path, *args)
+        assert not _loaded(modules, (*DRIVER, *PARSER, "rich", *LINTER, *SCHEMA))
+        assert not _loaded(modules, HEAVY_STDLIB)
+    assert sorted(p.name for p in (tmp_path / "migrations").iterdir()) == [
+        "0001_add_users.sql",
+        "0002_add_orders.sql",
+    ]
