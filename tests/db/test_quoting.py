@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from pglast import keywords, parser
@@ -50,3 +52,22 @@ def test_literals_carry_quotes_percent_and_dollars() -> None:
     tree = json.loads(parser.parse_sql_json(f"SELECT {literal(text)}"))
     target = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
     assert target["A_Const"]["sval"]["sval"] == text
+
+
+def test_the_keyword_lists_are_pglasts_read_without_importing_pglast() -> None:
+    # in a fresh interpreter: the lists are read from pglast's file, and pglast's
+    # parser (40 ms of a diff's start) is never imported for them
+    code = (
+        "import sys, json\n"
+        "from pgshift.db.quoting import _keywords, quote\n"
+        "quote('select')\n"
+        "print(json.dumps([sorted(_keywords()), 'pglast' in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    words, imported = json.loads(out)
+    assert set(words) == (
+        keywords.RESERVED_KEYWORDS | keywords.TYPE_FUNC_NAME_KEYWORDS | keywords.COL_NAME_KEYWORDS
+    )
+    assert imported is False
