@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.db.connection import resolve_url
 from pgshift.errors import HistoryError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations.discovery import project_migrations
 from pgshift.migrations.plan import Status
-from pgshift.migrations.session import Session, open_session, settings_for, status_of
+from pgshift.migrations.session import Session, open_session, status_of
 
 if TYPE_CHECKING:
     from pgshift.lint.files import LintResult

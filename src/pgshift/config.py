@@ -348,3 +348,20 @@ def load_settings(
         layout=values.get("layout", "auto"),
         dialect=values.get("dialect", "postgres"),
     )
+
+
+def settings_for(
+    settings: Settings | None, url: str | None, directory: str | Path | None
+) -> Settings:
+    """The settings a library call runs with: ``settings`` (else loaded as the CLI
+    would), with ``url`` and ``directory`` put over them when given."""
+    if settings is None:
+        flags: dict[str, Any] = {"database_url": url}
+        if directory is not None:
+            flags["migrations"] = str(directory)
+        return load_settings(flags)
+    if url is not None:
+        settings = settings.with_url(url)
+    if directory is not None:
+        settings = replace(settings, migrations_dir=Path(directory))
+    return settings

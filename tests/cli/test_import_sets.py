@@ -161,3 +161,11 @@ def test_init_and_new_load_neither_driver_nor_parser(tmp_path: Path) -> None:
         "0001_add_users.sql",
         "0002_add_orders.sql",
     ]
+
+
+def test_a_diff_of_two_databases_loads_no_parser_linter_or_migrations(
+    applied: Callable[..., set[str]], db_url: str
+) -> None:
+    modules = applied("diff", "--from", db_url, "--to", db_url)
+    assert _loaded(modules, SCHEMA)
+    assert not _loaded(modules, (*PARSER, "rich", *LINTER, "pgshift.migrations", "pgshift.api"))

@@ -61,7 +61,7 @@ def diff(
     """Print the SQL that takes one schema to another, in dependency order. Exit 1
     when they differ. Nothing is changed: file and directory sources are built on a
     scratch database."""
-    from pgshift.api import resolve_url
+    from pgshift.db.connection import resolve_url
     from pgshift.workflows.diff import diff as run_diff
 
     try:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pgshift.config import Settings, load_settings
+from pgshift.config import Settings
 from pgshift.db.connection import connect, describe, resolve_url
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations import history
@@ -56,25 +55,6 @@ class Session:
     def close(self) -> None:
         if self._work is not None:
             self._work.close()
-
-
-def settings_for(
-    settings: Settings | None, url: str | None, directory: str | Path | None
-) -> Settings:
-    """The settings a library call runs with: ``settings`` (else loaded as the CLI
-    would), with ``url`` and ``directory`` put over them when given."""
-    if settings is None:
-        flags: dict[str, Any] = {"database_url": url}
-        if directory is not None:
-            flags["migrations"] = str(directory)
-        return load_settings(flags)
-    if url is not None:
-        settings = settings.with_url(url)
-    if directory is not None:
-        from dataclasses import replace
-
-        settings = replace(settings, migrations_dir=Path(directory))
-    return settings
 
 
 @contextlib.contextmanager

@@ -327,8 +327,9 @@ def seed_database(
     Seeds are written for the current schema, so a database behind its migration
     files raises :class:`HistoryError` and nothing runs.
     """
+    from pgshift.config import settings_for
     from pgshift.migrations.discovery import project_migrations
-    from pgshift.migrations.session import open_session, settings_for, status_of
+    from pgshift.migrations.session import open_session, status_of
 
     settings = settings_for(settings, url, None)
     migrations = project_migrations(settings).migrations

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.errors import HistoryError, PgshiftError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations import history
 from pgshift.migrations.discovery import Migration, project_migrations
-from pgshift.migrations.session import open_session, settings_for
+from pgshift.migrations.session import open_session
 from pgshift.schema.compare import Difference, compare
 from pgshift.schema.model import Schema
 from pgshift.version import __version__

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.db.connection import connect, describe
 from pgshift.errors import ConfigError, MigrationError, PgshiftError
 from pgshift.events import Event, EventHandler, emit
-from pgshift.migrations.session import settings_for
 from pgshift.schema.model import Schema
 from pgshift.schema.sql import DiffScript, diff_script
 

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.errors import MigrationError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations.discovery import Migration, project_migrations
 from pgshift.migrations.plan import UNTRUSTED, Status, _problem
-from pgshift.migrations.session import open_session, settings_for, status_of
+from pgshift.migrations.session import open_session, status_of
 from pgshift.schema.compare import Difference, compare
 from pgshift.schema.model import Schema
 

@@ -16,11 +16,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.errors import PgshiftError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations.discovery import Migration, discover, project_migrations
-from pgshift.migrations.session import settings_for
 from pgshift.online.fix import Part
 from pgshift.schema.compare import compare
 from pgshift.schema.model import Schema

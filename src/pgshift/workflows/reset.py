@@ -201,7 +201,8 @@ def reset(
     """
     import psycopg
 
-    from pgshift.migrations.session import open_session, settings_for
+    from pgshift.config import settings_for
+    from pgshift.migrations.session import open_session
     from pgshift.workflows.migrate import apply_pending
 
     settings = settings_for(settings, url, None)

@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pgshift.config import Settings
+from pgshift.config import Settings, settings_for
 from pgshift.errors import PgshiftError
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations.discovery import Migration, project_migrations
-from pgshift.migrations.session import settings_for
 from pgshift.schema.compare import Difference, compare
 from pgshift.schema.model import Schema
 from pgshift.workflows.replay import Replay, scratch_replay
