@@ -212,12 +212,16 @@ class ConstraintSteps(Steps):
     def _rename_objects(self, before: Table, after: Table) -> Table:
         """Constraints and indexes identical but for their names are renamed; ``before``
         is returned as it is once they are."""
-        name = ident(after.schema, after.name)
         key = after.qualified
         old_names = {c.name for c in before.constraints}
         new_names = {c.name for c in after.constraints}
         lost = [c for c in before.constraints if c.name not in new_names]
         came = [c for c in after.constraints if c.name not in old_names]
+        old_index_names = {i.name for i in before.indexes}
+        new_index_names = {i.name for i in after.indexes}
+        if (not lost or not came) and old_index_names <= new_index_names:
+            return before  # no name went away that another could have taken: nothing renamed
+        name = ident(after.schema, after.name)
         renamed: dict[str, str] = {}
         for c in lost:
             same = [x for x in came if constraint_shape(x) == constraint_shape(c)]
