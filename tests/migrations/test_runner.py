@@ -171,3 +171,42 @@ def test_many_migrations_in_one_run_are_all_durable_and_recorded(
     assert rows == [(40, 40)]
     log = query(db_url, "SELECT count(*) FROM pgshift.log WHERE action = 'apply'")
     assert log == [(40,)]
+
+
+def test_a_run_with_nothing_to_do_does_not_queue_for_the_lock(db_url: str, tmp_path: Path) -> None:
+    # the replicas of an application all call migrate at start-up: once the schema is
+    # there, none of them waits behind another's lock, or takes it
+    from pgshift import LockTimeout
+
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
+    migrate(db_url, directory=folder)
+    settings = load_settings(
+        {"database_url": db_url, "migrations": str(folder), "lock_wait": "1s"}, env={}
+    )
+    events: list[str] = []
+    with psycopg.connect(db_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("pgshift"),))
+        started = time.monotonic()
+        result = migrate(settings=settings, on_event=lambda e: events.append(e.kind))
+        assert time.monotonic() - started < 1.0
+        assert result.applied == ()
+        assert "wait" not in events
+        # work to do still goes through the lock, and waits for it
+        (folder / "0002_b.sql").write_text("CREATE TABLE b (id int);\n")
+        with pytest.raises(LockTimeout):
+            migrate(settings=settings, on_event=lambda e: events.append(e.kind))
+        assert "wait" in events
+    assert query(db_url, "SELECT version FROM pgshift.history ORDER BY id") == [("1",)]
+
+
+def test_an_edited_file_is_refused_as_before_when_nothing_is_pending(
+    db_url: str, tmp_path: Path
+) -> None:
+    from pgshift import HistoryError
+
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
+    migrate(db_url, directory=folder)
+    (folder / "0001_a.sql").write_text("CREATE TABLE a (id bigint);\n")
+    with pytest.raises(HistoryError) as refused:
+        migrate(db_url, directory=folder)
+    assert "0001_a.sql" in refused.value.message

@@ -10,11 +10,12 @@ migration runs (:mod:`pgshift.safety.guard`).
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pgshift.config import Settings
-from pgshift.errors import LintRefused
+from pgshift.errors import LintRefused, PgshiftError
 from pgshift.events import Event, EventHandler, RunResult, emit
 from pgshift.migrations import history
 from pgshift.migrations.discovery import Migration, project_migrations
@@ -51,6 +52,59 @@ class DownResult:
     backups: tuple[Backup, ...] = ()
 
 
+def _nothing_to_do(
+    settings: Settings, to: str | None, out_of_order: bool, on_event: EventHandler | None
+) -> tuple[tuple[Migration, ...], MigrateResult | None]:
+    """The project's migrations, and the result of a run with nothing to do when the
+    history says so: read without the lock, so the replicas of an application that all
+    call ``migrate`` at start-up do not queue for it once the schema is there.
+
+    The files are read in a thread while the connection opens. Whatever is pending,
+    partial or wrong goes the locked way, which reads the history again under the lock
+    and says any problem as before; a history table of an older format too.
+    """
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        reading = pool.submit(project_migrations, settings)
+        try:
+            reader = stack.enter_context(open_session(settings, write=False, on_event=on_event))
+        except BaseException:
+            reading.result()  # a directory that does not read is said before the server
+            raise
+        migrations = reading.result().migrations
+        if history.installed_format(reader.conn, settings.schema) != history.FORMAT:
+            return migrations, None
+        reader.installed = history.FORMAT
+        try:
+            steps = make_plan(
+                status_of(reader, migrations), target=to, allow_out_of_order=out_of_order
+            )
+        except PgshiftError:
+            return migrations, None  # said under the lock, where it is decided
+        if steps:
+            return migrations, None
+        return migrations, MigrateResult(reader.target, notes=tuple(reader.notes))
+
+
+class _NotesOnce:
+    """Events passed on; a note the read before the lock gave (the embedded server's, the
+    URL's source) is not given again by the locked session that follows it."""
+
+    def __init__(self, on_event: EventHandler) -> None:
+        self.on_event = on_event
+        self.given: list[str] = []
+        self.locked = False
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == "note":
+            if not self.locked:
+                self.given.append(event.message)
+            elif event.message in self.given:
+                self.given.remove(event.message)
+                return
+        self.on_event(event)
+
+
 def apply_pending(
     settings: Settings,
     *,
@@ -63,11 +117,16 @@ def apply_pending(
 ) -> MigrateResult:
     """:func:`pgshift.migrate` once its settings are resolved (its docstring says what
     each argument does)."""
-    migrations = project_migrations(settings).migrations
     out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
+    notes = _NotesOnce(on_event) if on_event is not None else None
+    migrations, done = _nothing_to_do(settings, to, out_of_order, notes)
+    if done is not None:
+        return done
+    if notes is not None:
+        notes.locked = True
     # A database without history is not touched before the lint has passed.
     with open_session(
-        settings, write=not dry_run, on_event=on_event, create_history=not lint
+        settings, write=not dry_run, on_event=notes, create_history=not lint
     ) as session:
         status = status_of(session, migrations)
         steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
