@@ -17,9 +17,8 @@ from pgshift.config import Settings, settings_for
 from pgshift.db.connection import resolve_url
 from pgshift.errors import HistoryError
 from pgshift.events import Event, EventHandler, emit
-from pgshift.migrations.discovery import project_migrations
 from pgshift.migrations.plan import Status
-from pgshift.migrations.session import Session, open_session, status_of
+from pgshift.migrations.session import Session, open_session, reading_session, status_of
 
 if TYPE_CHECKING:
     from pgshift.lint.files import LintResult
@@ -111,8 +110,7 @@ def status(
 ) -> StatusResult:
     """The state of every migration: applied, pending, changed, missing, out of order."""
     settings = settings_for(settings, url, directory)
-    found = project_migrations(settings)
-    with open_session(settings, write=False, on_event=on_event) as session:
+    with reading_session(settings, on_event) as (session, found):
         return StatusResult(
             session.target,
             status_of(session, found.migrations),

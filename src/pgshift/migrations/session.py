@@ -24,6 +24,7 @@ from pgshift.version import __version__
 if TYPE_CHECKING:
     import psycopg
 
+    from pgshift.migrations.discovery import Directory
     from pgshift.migrations.migration import Migration
     from pgshift.migrations.runner import Runner
 
@@ -129,6 +130,28 @@ def open_session(
         raise server_error(exc, target=describe(url), user=user, conn=first) from exc
     finally:
         first.close()
+
+
+@contextlib.contextmanager
+def reading_session(
+    settings: Settings, on_event: EventHandler | None
+) -> Iterator[tuple[Session, Directory]]:
+    """A session that only reads, and the project's migrations, read in a thread while
+    it connects (the files and the server are waited on at once). A directory that does
+    not read is said before a server that does not answer, as when read first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pgshift.migrations.discovery import project_migrations
+
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        reading = pool.submit(project_migrations, settings)
+        try:
+            session = stack.enter_context(open_session(settings, write=False, on_event=on_event))
+        except BaseException:
+            reading.result()
+            raise
+        yield session, reading.result()
 
 
 def status_of(session: Session, migrations: tuple[Migration, ...]) -> Status:

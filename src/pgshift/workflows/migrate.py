@@ -10,7 +10,6 @@ migration runs (:mod:`pgshift.safety.guard`).
 from __future__ import annotations
 
 import contextlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,13 @@ from pgshift.events import Event, EventHandler, RunResult, emit
 from pgshift.migrations import history
 from pgshift.migrations.discovery import Migration, project_migrations
 from pgshift.migrations.plan import Step, down_plan, make_plan
-from pgshift.migrations.session import Session, open_session, runner_for, status_of
+from pgshift.migrations.session import (
+    Session,
+    open_session,
+    reading_session,
+    runner_for,
+    status_of,
+)
 from pgshift.version import __version__
 
 if TYPE_CHECKING:
@@ -63,15 +68,8 @@ def _nothing_to_do(
     partial or wrong goes the locked way, which reads the history again under the lock
     and says any problem as before; a history table of an older format too.
     """
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-        reading = pool.submit(project_migrations, settings)
-        try:
-            reader = stack.enter_context(open_session(settings, write=False, on_event=on_event))
-        except BaseException:
-            reading.result()  # a directory that does not read is said before the server
-            raise
-        migrations = reading.result().migrations
+    with reading_session(settings, on_event) as (reader, found):
+        migrations = found.migrations
         if history.installed_format(reader.conn, settings.schema) != history.FORMAT:
             return migrations, None
         reader.installed = history.FORMAT
