@@ -42,11 +42,13 @@ class Entry:
 
     path: Path
     is_dir: bool
+    # the entry's name, as the directory listing gave it: asked for several times per
+    # file by the layouts, where Path.name would split the path again each time
+    name: str = ""
 
-    @property
-    def name(self) -> str:
-        """The entry's name."""
-        return self.path.name
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.path.name)
 
 
 def entries(directory: Path) -> tuple[Entry, ...]:
@@ -54,7 +56,9 @@ def entries(directory: Path) -> tuple[Entry, ...]:
     with os.scandir(directory) as scan:
         found = sorted(scan, key=lambda e: e.name)
     return tuple(
-        Entry(directory / e.name, e.is_dir()) for e in found if not e.name.startswith((".", "_"))
+        Entry(directory / e.name, e.is_dir(), e.name)
+        for e in found
+        if not e.name.startswith((".", "_"))
     )
 
 
