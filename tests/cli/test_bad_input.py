@@ -174,6 +174,17 @@ def test_a_server_that_does_not_answer_within_wait(tmp_path: Path) -> None:
     assert 1.0 <= elapsed < 10
 
 
+@pytest.mark.parametrize("command", ["migrate", "status"])
+def test_a_bad_file_is_said_before_a_server_that_does_not_answer(
+    tmp_path: Path, command: str
+) -> None:
+    # the files are read while the connection opens: the file's mistake still comes
+    # first, as when the files were read before connecting
+    folder = write_migrations(tmp_path / "m", {"0001_a.sql": "", "0002_b.sql": "SELECT 1;\n"})
+    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/app"
+    _refused(run_cli(command, "--dir", str(folder), url=url), "0001_a.sql", "empty")
+
+
 def test_a_database_that_does_not_exist(server_url: str, tmp_path: Path) -> None:
     folder = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a (id int);\n"})
     url = psycopg.conninfo.make_conninfo(server_url, dbname="pgshift_no_such_db")
