@@ -51,38 +51,52 @@ class LintOptions:
 
     def active(self) -> tuple[Rule, ...]:
         """The rules to run, each at its configured severity."""
-        from pgshift.lint.rules import RULES
+        return self.dispatch()[0]
 
+    def dispatch(self) -> Dispatch:
+        """The rules to run; those for every statement; those by statement type."""
         levels = tuple(sorted((k, v.value) for k, v in self.levels.items()))
         if self.rules is not None:  # named one by one: each runs, on by default or not
-            return _active(self.rules, levels, self.disabled, frozenset(r.id for r in self.rules))
-        return _active(RULES, levels, self.disabled, self.enabled)
+            return _dispatch(self.rules, levels, self.disabled, frozenset(r.id for r in self.rules))
+        # the usual case, asked once per file: cached without hashing every rule each
+        # time, and made again if the rule set itself is another (a plugin, a test)
+        from pgshift.lint.rules import RULES
+
+        key = (levels, self.disabled, self.enabled)
+        cached = _DISPATCHED.get(key)
+        if cached is None or cached[0] is not RULES:
+            if len(_DISPATCHED) > 16:
+                _DISPATCHED.clear()
+            cached = _DISPATCHED[key] = (RULES, _dispatch(RULES, *key))
+        return cached[1]
+
+
+Dispatch = tuple[tuple[Rule, ...], tuple[Rule, ...], dict[str, tuple[Rule, ...]]]
+_DISPATCHED: dict[
+    tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]],
+    tuple[tuple[Rule, ...], Dispatch],
+] = {}
 
 
 @lru_cache(maxsize=16)
-def _active(
+def _dispatch(
     chosen: tuple[Rule, ...],
     levels: tuple[tuple[str, str], ...],
     disabled: frozenset[str],
     enabled: frozenset[str],
-) -> tuple[Rule, ...]:
+) -> Dispatch:
     relevel = {rule: Severity(level) for rule, level in levels}
-    return tuple(
+    rules = tuple(
         replace(rule, severity=relevel.get(rule.id, rule.severity))
         for rule in chosen
         if rule.id not in disabled and (rule.enabled_by_default or rule.id in enabled)
     )
-
-
-@lru_cache(maxsize=16)
-def _dispatch(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], dict[str, tuple[Rule, ...]]]:
-    """The rules for every statement type, and those for the given types alone."""
     by_node: dict[str, list[Rule]] = {}
     for rule in rules:
         for node in rule.nodes or ():
             by_node.setdefault(node, []).append(rule)
     generic = tuple(rule for rule in rules if rule.nodes is None)
-    return generic, {node: tuple(found) for node, found in by_node.items()}
+    return rules, generic, {node: tuple(found) for node, found in by_node.items()}
 
 
 def check_rule_ids(ids: Iterable[str], where: str, known: Iterable[str] = ()) -> None:
@@ -168,8 +182,7 @@ def lint_section(
         statements = split(section)
     stmts = _stmts(statements)
     file_wide, per_statement, seen = _allowances(section, stmts)
-    rules = options.active()
-    generic, by_node = _dispatch(rules)
+    rules, generic, by_node = options.dispatch()
     known = {r.id for r in rules}
     for line, rule_id in seen:
         check_rule_ids([rule_id], f"{section.path}:{line}: -- pgshift:allow", known)
