@@ -76,6 +76,7 @@ class Runner:
         self.concurrent_lock_timeout = concurrent_lock_timeout
         # how long a failed attempt may have held up the queries queued behind it
         self._waited = 0.0
+        self._texts: dict[tuple[float | None, float | None, str], tuple[str, ...]] = {}
         self._record = history.record_query(schema)
         self._forget_repeatable = history.forget_query(schema, True)
         self._tail = HistoryTail(conn, schema)
@@ -129,7 +130,9 @@ class Runner:
     def settings(self, migration: Migration) -> list[sql.Composed]:
         """The SETs of ``migration``'s lock and statement timeouts (LOCAL in a
         transaction); its lock_timeout becomes the floor of a retry's wait."""
-        result = []
+        return self._compose(*self._timeouts(migration))
+
+    def _timeouts(self, migration: Migration) -> tuple[float | None, float | None, str]:
         directives = migration.directives
         lock = self.lock_timeout if directives.lock_timeout is None else directives.lock_timeout
         self._waited = lock or 0.0
@@ -138,7 +141,11 @@ class Runner:
             if directives.statement_timeout is None
             else directives.statement_timeout
         )
-        local = "LOCAL " if migration.directives.transaction else ""
+        return lock, stmt, "LOCAL " if directives.transaction else ""
+
+    @staticmethod
+    def _compose(lock: float | None, stmt: float | None, local: str) -> list[sql.Composed]:
+        result = []
         if lock is not None:
             result.append(
                 sql.SQL("SET " + local + "lock_timeout = {}").format(
@@ -152,6 +159,15 @@ class Runner:
                 )
             )
         return result
+
+    def _settings_text(self, migration: Migration) -> tuple[str, ...]:
+        """:meth:`settings` as SQL text; the same few texts serve a whole run, so each
+        is composed once (a thousand migrations would compose it a thousand times)."""
+        key = self._timeouts(migration)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = tuple(c.as_string(self.conn) for c in self._compose(*key))
+        return text
 
     def _params(self, migration: Migration, seconds: float, action: str) -> dict[str, Any]:
         return {
@@ -247,7 +263,7 @@ class Runner:
         one-statement migration is one round trip, and still atomic."""
         section = migration.up
         assert section is not None
-        head = ["BEGIN", *(s.as_string(self.conn) for s in self.settings(migration))]
+        head = ["BEGIN", *self._settings_text(migration)]
         if not durable:
             head.append("SET LOCAL synchronous_commit = off")
         done = 0
