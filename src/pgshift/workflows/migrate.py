@@ -70,9 +70,9 @@ def _nothing_to_do(
     """
     with reading_session(settings, on_event) as (reader, found):
         migrations = found.migrations
-        if history.installed_format(reader.conn, settings.schema) != history.FORMAT:
+        reader.installed = history.installed_format(reader.conn, settings.schema)
+        if reader.installed != history.FORMAT:
             return migrations, None
-        reader.installed = history.FORMAT
         try:
             steps = make_plan(
                 status_of(reader, migrations), target=to, allow_out_of_order=out_of_order

@@ -44,11 +44,7 @@ class Entry:
     is_dir: bool
     # the entry's name, as the directory listing gave it: asked for several times per
     # file by the layouts, where Path.name would split the path again each time
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.name:
-            object.__setattr__(self, "name", self.path.name)
+    name: str
 
 
 def entries(directory: Path) -> tuple[Entry, ...]:
