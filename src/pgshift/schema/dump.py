@@ -241,12 +241,13 @@ def parents_of(table: Table, keys: set[str]) -> list[str]:
 def tables_in_order(tables: Iterable[Table]) -> list[Table]:
     """``tables`` each after its parents and partitioned table, then by name."""
     by_key = {t.qualified: t for t in tables}
+    keys = set(by_key)
     done: dict[str, Table] = {}
 
     def visit(table: Table, seen: frozenset[str]) -> None:
         if table.qualified in done or table.qualified in seen:
             return
-        for parent in parents_of(table, set(by_key)):
+        for parent in parents_of(table, keys):
             visit(by_key[parent], seen | {table.qualified})
         done[table.qualified] = table
 

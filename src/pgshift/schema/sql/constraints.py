@@ -192,6 +192,8 @@ class ConstraintSteps(Steps):
         dropped and created (a new index is not marked)."""
         was = next((i.name for i in before.indexes if i.clustered), None) if before else None
         wanted = next((i.name for i in after.indexes if i.clustered), None)
+        if was is None and wanted is None:
+            return
         remade = {
             s.name
             for s in self.steps

@@ -87,6 +87,10 @@ class Steps:
     # asked once per column of every table
     created: set[tuple[str, str]] = field(default_factory=set)
     created_names: set[str] = field(default_factory=set)
+    # every dotted prefix of a name some step or some set above holds, and how far
+    # the steps and sets were read into it (see ``_touched``)
+    _touched_names: set[str] = field(default_factory=set)
+    _touched_read: tuple[int, ...] = ()
 
     def add(
         self,
@@ -123,3 +127,28 @@ class Steps:
                 if twin is None or (twin.type, twin.collation) != (column.type, column.collation):
                     changed.add(table.qualified)
         return changed
+
+    def _touched(self, table: str) -> bool:
+        """Whether something of ``table`` (``schema.name``) is already in the steps, or
+        marked to go and come back: a table equal in both models is passed over only
+        when it is not. Read on demand and incrementally, so a diff of 1,000 tables
+        with a few changes does not walk 1,000 tables' columns, constraints and
+        indexes to find nothing."""
+        sets = (self.forced, self.reset_defaults, self.dropped_constraints,
+                self.added_constraints, self.retyped_tables)  # fmt: skip
+        read = (len(self.steps), *map(len, sets))
+        if read != self._touched_read:
+            names: list[str] = [s.name for s in self.steps[self._touched_read[0]:]] \
+                if self._touched_read else [s.name for s in self.steps]  # fmt: skip
+            names.extend(name for _, name in self.forced)
+            names.extend(name for name, _ in self.reset_defaults)
+            names.extend(self.dropped_constraints)
+            names.extend(self.added_constraints)
+            names.extend(self.retyped_tables)
+            for name in names:
+                # a name may hold dots of its own: every prefix, at every dot
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):
+                    self._touched_names.add(".".join(parts[:end]))
+            self._touched_read = read
+        return table in self._touched_names

@@ -68,7 +68,10 @@ class TableSteps(HierarchySteps):
             )
         kept = (old.keys() & new.keys()) - remade
         for table in tables_in_order(new[k] for k in kept):  # a parent's columns first
-            self._table(old[table.qualified], table)
+            was = old[table.qualified]
+            if was == table and not self._touched(table.qualified):
+                continue  # the same in both, and nothing done elsewhere reaches it
+            self._table(was, table)
 
     def _table(self, before: Table, after: Table) -> None:
         name = ident(after.schema, after.name)
