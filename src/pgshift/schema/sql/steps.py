@@ -134,12 +134,18 @@ class Steps:
         when it is not. Read on demand and incrementally, so a diff of 1,000 tables
         with a few changes does not walk 1,000 tables' columns, constraints and
         indexes to find nothing."""
-        sets = (self.forced, self.reset_defaults, self.dropped_constraints,
-                self.added_constraints, self.retyped_tables)  # fmt: skip
-        read = (len(self.steps), *map(len, sets))
+        read = (
+            len(self.steps),
+            len(self.forced),
+            len(self.reset_defaults),
+            len(self.dropped_constraints),
+            len(self.added_constraints),
+            len(self.retyped_tables),
+        )
         if read != self._touched_read:
-            names: list[str] = [s.name for s in self.steps[self._touched_read[0]:]] \
-                if self._touched_read else [s.name for s in self.steps]  # fmt: skip
+            start = self._touched_read[0] if self._touched_read else 0
+            names = [s.name for s in self.steps[start:]]
+            # the sets are read whole: they stay small, and only grow
             names.extend(name for _, name in self.forced)
             names.extend(name for name, _ in self.reset_defaults)
             names.extend(self.dropped_constraints)
