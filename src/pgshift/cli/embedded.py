@@ -19,9 +19,13 @@ def embedded() -> None:
 
 def _embedded_server(config: Path | None) -> Any:
     from pgshift.config import load_settings
-    from pgshift.db.embedded import EmbeddedServer
+    from pgshift.db.embedded import project_server
 
-    return EmbeddedServer(load_settings(config_file=config).embedded_dir)
+    return project_server(load_settings(config_file=config), on_note=_note)
+
+
+def _note(text: str) -> None:
+    click.echo(f"pgshift: {text}", err=True)
 
 
 def _test_server_dir(config: Path | None) -> Path:
@@ -29,7 +33,10 @@ def _test_server_dir(config: Path | None) -> Path:
     from pgshift.config import load_settings
     from pgshift.db.testserver import disposable_dir
 
-    return disposable_dir(load_settings(config_file=config).embedded_dir.parent, create=False)
+    settings = load_settings(config_file=config)
+    return disposable_dir(
+        settings.embedded_dir.parent, create=False, version=settings.embedded_version
+    )
 
 
 _config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path))

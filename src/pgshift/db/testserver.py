@@ -24,12 +24,14 @@ _MEMORY = Path("/dev/shm")  # noqa: S108
 _MEMORY_ROOM = 1 << 30  # leave /dev/shm alone when it is small (64 MB in a default container)
 
 
-def disposable_dir(state_dir: Path, *, create: bool = True) -> Path:
+def disposable_dir(state_dir: Path, *, create: bool = True, version: int | None = None) -> Path:
     """Where the test server of a project (whose ``.pgshift`` folder is ``state_dir``)
     keeps its data: in memory (``/dev/shm``) when there is room, since a clone there
     takes a fraction of its time on a disk; else ``state_dir/pgtest``. With
-    ``create=False`` only an existing folder in memory is chosen."""
-    fallback = state_dir / "pgtest"
+    ``create=False`` only an existing folder in memory is chosen. A ``version`` (the
+    ``embedded_version`` setting) has a folder of its own."""
+    name = "pgtest" if version is None else f"pgtest-{version}"
+    fallback = state_dir / name
     if fallback.is_dir() or not _MEMORY.is_dir():
         return fallback  # a test server made on disk stays there
     key = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:12]
@@ -45,10 +47,10 @@ def disposable_dir(state_dir: Path, *, create: bool = True) -> Path:
     # a folder of that name that someone else made is not used
     if info.st_uid != os.getuid() or not stat.S_ISDIR(info.st_mode):
         return fallback
-    return base / "pgtest"
+    return base / name
 
 
-def disposable_server(data_dir: Path) -> str:
+def disposable_server(data_dir: Path, binaries: Path | None = None) -> str:
     """The URL of an embedded server for test databases in ``data_dir``, created and
     started if needed (and left running for the next session, like the embedded default).
 
@@ -58,7 +60,8 @@ def disposable_server(data_dir: Path) -> str:
     """
     from pgshift.db.embedded import EmbeddedServer
 
-    status = EmbeddedServer(data_dir, settings=TEST_SERVER_SETTINGS).ensure_running()
+    server = EmbeddedServer(data_dir, settings=TEST_SERVER_SETTINGS, binaries=binaries)
+    status = server.ensure_running()
     assert status.url is not None
     return status.url
 

@@ -80,11 +80,18 @@ def pgshift_server(pgshift_settings: Any) -> str:
     """The URL of the server the test databases are made on: the server given, else the
     project's embedded test server (in memory where there is room, without durability:
     its databases are disposable)."""
+    from pgshift.db.embedded import server_binaries
     from pgshift.testing import disposable_dir, disposable_server
 
     if pgshift_settings.database_url is not None:
         return str(pgshift_settings.database_url)
-    return _said(lambda: disposable_server(disposable_dir(pgshift_settings.embedded_dir.parent)))
+    version = pgshift_settings.embedded_version
+
+    def start() -> str:
+        folder = disposable_dir(pgshift_settings.embedded_dir.parent, version=version)
+        return disposable_server(folder, server_binaries(version))
+
+    return _said(start)
 
 
 @pytest.fixture(scope="session")
