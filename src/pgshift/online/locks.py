@@ -97,6 +97,8 @@ def observe(
     from psycopg import sql
     from psycopg.conninfo import make_conninfo
 
+    from pgshift.db.scratch import drop_database
+
     name = f"pgshift_scratch_{uuid.uuid4().hex[:12]}"
     admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     report: list[Observed] = []
@@ -106,9 +108,7 @@ def observe(
             for migration, statements in pending:
                 report += _run(conn, migration, statements)
     finally:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        drop_database(admin, name)
     return report
 
 
