@@ -194,7 +194,7 @@ SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled <> 'D',
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND {_USER_NS}  -- clones are the parent's
+WHERE NOT t.tgisinternal AND @NOT_A_CLONE@ AND {_USER_NS}  -- clones are the parent's
 """
 
 POLICIES_SQL = f"""
@@ -284,7 +284,7 @@ WHERE {_USER_NS} AND {_NOT_EXTENSION.format(oid="p.oid")}
 # stxstattarget is -1 for the default before PostgreSQL 17, NULL from 17
 STATISTICS_SQL = f"""
 SELECT s.stxrelid, sn.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),
-       NULLIF(s.stxstattarget, -1), {_comment("s.oid", "pg_statistic_ext")}
+       @STX_TARGET@, {_comment("s.oid", "pg_statistic_ext")}
 FROM pg_statistic_ext s
 JOIN pg_namespace sn ON sn.oid = s.stxnamespace
 JOIN pg_class c ON c.oid = s.stxrelid
@@ -350,7 +350,14 @@ def queries(server_version: int) -> dict[str, str]:
     else:
         locale = "c.collcollate"
     rules = "c.collicurules" if server_version >= 160000 else "NULL::text"
+    # a partition's clone of its parent's trigger: tgparentid from 13; before, the
+    # clones were internal (tgisinternal) and the filter before it leaves them out
+    clone = "t.tgparentid = 0" if server_version >= 130000 else "true"
+    # pg_statistic_ext.stxstattarget came with PostgreSQL 13 (ALTER STATISTICS)
+    target = "NULLIF(s.stxstattarget, -1)" if server_version >= 130000 else "NULL::int"
     fills = {
+        "@NOT_A_CLONE@": clone,
+        "@STX_TARGET@": target,
         "@NULLS_NOT_DISTINCT@": nulls,
         "@COMPRESSION@": compression,
         "@COLL_LOCALE@": locale,
