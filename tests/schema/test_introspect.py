@@ -322,6 +322,7 @@ def test_dump_loads_into_an_empty_database_and_inspects_the_same(
         assert inspect(conn) == schema
 
 
+@pytest.mark.usefixtures("example_server")
 def test_dump_of_the_example_project_round_trips(db_url: str, new_db: Callable[[], str]) -> None:
     config = str(ROOT / "examples" / "saas" / "pgshift.toml")
     assert run_cli("migrate", "--config", config, url=db_url).returncode == 0

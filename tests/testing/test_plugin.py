@@ -183,6 +183,7 @@ def test_ensure_waits_for_the_schema_and_never_migrates(db_url: str, tmp_path: P
     assert 0.9 < time.monotonic() - started < 10
 
 
+@pytest.mark.usefixtures("example_server")
 def test_the_startup_example_waits_or_migrates(db_url: str) -> None:
     import importlib.util
 
@@ -349,6 +350,7 @@ def test_with_no_url_the_plugin_runs_its_own_test_server(pytester: pytest.Pytest
     assert "tests:" not in status.stdout
 
 
+@pytest.mark.usefixtures("example_server")
 def test_the_example_projects_migration_tests_pass(
     pytester: pytest.Pytester, server_url: str
 ) -> None:

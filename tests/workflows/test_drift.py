@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pgshift.config import load_settings
 from pgshift.workflows.drift import drift
 from tests.conftest import ROOT, query, run_cli, write_migrations
@@ -104,6 +106,7 @@ def test_an_edited_applied_migration_is_refused(db_url: str, tmp_path: Path) -> 
     assert "hint: " in result.stderr
 
 
+@pytest.mark.usefixtures("example_server")
 def test_the_example_project_has_no_drift_once_migrated(db_url: str) -> None:
     assert run_cli("migrate", url=db_url, cwd=EXAMPLE).returncode == 0
     result = run_cli("drift", url=db_url, cwd=EXAMPLE)

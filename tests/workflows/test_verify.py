@@ -194,6 +194,7 @@ def test_lint_errors_and_missing_downs(db_url: str, tmp_path: Path) -> None:
     _failed(strict, "0001_users.sql has no down part (--require-down)")
 
 
+@pytest.mark.usefixtures("example_server")
 def test_the_example_project_verifies_with_its_dev_seeds(db_url: str) -> None:
     result = run_cli("verify", "--env", "dev", url=db_url, cwd=EXAMPLE)
     assert result.returncode == 0, result.stdout + result.stderr
