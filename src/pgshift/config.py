@@ -105,6 +105,11 @@ class Settings:
         return replace(self, database_url=url, url_source=source)
 
 
+# The PostgreSQL majors pgshift runs on: older servers are refused at connect, and the
+# newest is the newest the suite runs on
+OLDEST_SERVER = 12
+NEWEST_SERVER = 18
+
 # key -> (environment variable, kind)
 _KEYS: dict[str, tuple[str | None, str]] = {
     "database_url": ("PGSHIFT_DATABASE_URL", "str"),
@@ -207,13 +212,12 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
             raise ConfigError(f"{what}: expected a list of schema names, got {value!r}.")
         return tuple(i.strip() for i in items if i.strip())
     if kind == "server major":
-        from pgshift.db.versions import NEWEST, OLDEST
-
         text = str(value).strip()
-        if isinstance(value, bool) or not text.isdigit() or not OLDEST <= int(text) <= NEWEST:
+        supported = range(OLDEST_SERVER, NEWEST_SERVER + 1)
+        if isinstance(value, bool) or not text.isdigit() or int(text) not in supported:
             raise ConfigError(
                 f"{what}: {value!r} is not a PostgreSQL version pgshift runs on.",
-                f"Write a major version from {OLDEST} to {NEWEST}, for example 16.",
+                f"Write a major version from {OLDEST_SERVER} to {NEWEST_SERVER}, for example 16.",
             )
         return int(text)
     if kind == "major":

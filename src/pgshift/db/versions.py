@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-OLDEST = 12  # the oldest major pgshift connects to (its catalogs, its transactional DDL)
-NEWEST = 18  # the newest major it is tested on
+from pgshift.config import NEWEST_SERVER as NEWEST
+from pgshift.config import OLDEST_SERVER as OLDEST
+
 MIN_SERVER_VERSION = OLDEST * 10000
+__all__ = ["MIN_SERVER_VERSION", "NEWEST", "OLDEST", "pretty"]
 
 
 def pretty(server_version: int) -> str:
