@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # layouts against psql, the catalogs introspect reads and the SQL dump and diff write
 # (the server's own deparsers), the lint lock oracle and the version verdicts, fix's
 # rewrites and the observed locks, backups (pg_dump picked by the server's version),
-# verify and drift, the pytest plugin's templates and clones, and what pgshift says
-# to a user of each.
+# verify and drift, reset (the public schema's defaults changed in 15), the pytest
+# plugin's templates and clones, and what pgshift says to a user of each.
 VERSION_TESTS = (
     "tests/migrations/test_reliability.py",
     "tests/migrations/test_runner.py",
@@ -66,6 +66,8 @@ VERSION_TESTS = (
     "tests/safety/test_gate.py",
     "tests/workflows/test_verify.py",
     "tests/workflows/test_drift.py",
+    "tests/workflows/test_reset.py",
+    "tests/db/test_binaries.py",
     "tests/testing/test_plugin.py",
     "tests/test_truthful_errors.py",
     "tests/test_versions.py",
