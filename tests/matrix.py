@@ -67,7 +67,6 @@ VERSION_TESTS = (
     "tests/workflows/test_verify.py",
     "tests/workflows/test_drift.py",
     "tests/workflows/test_reset.py",
-    "tests/db/test_binaries.py",
     "tests/testing/test_plugin.py",
     "tests/test_truthful_errors.py",
     "tests/test_versions.py",

@@ -54,14 +54,70 @@ def _cases() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if (p / "a.sql").exists())
 
 
+# What a case's SQL needs of the server, by the version that brought it: such a case is
+# skipped on an older server, saying so, never passed without running.
+_NEEDS = (
+    (r"\bVIRTUAL\b", 180000, "virtual generated columns came with PostgreSQL 18"),
+    (r"\bNULLS\s+NOT\s+DISTINCT\b", 150000, "NULLS NOT DISTINCT came with PostgreSQL 15"),
+    (r"\bsecurity_invoker\b", 150000, "security_invoker views came with PostgreSQL 15"),
+    (r"\bCOMPRESSION\b", 140000, "column COMPRESSION came with PostgreSQL 14"),
+    (
+        r"\bBEGIN\s+ATOMIC\b|\bRETURN\b",
+        140000,
+        "SQL-standard function bodies (BEGIN ATOMIC, RETURN) came with PostgreSQL 14",
+    ),
+    (
+        r"\bCREATE\s+STATISTICS\b[^;]*\bON\b[^;]*\(",
+        140000,
+        "statistics on expressions came with PostgreSQL 14",
+    ),
+    (
+        r"\bALTER\s+STATISTICS\b[^;]*\bSET\s+STATISTICS\b",
+        130000,
+        "ALTER STATISTICS ... SET STATISTICS came with PostgreSQL 13",
+    ),
+    (
+        r"\bDROP\s+EXPRESSION\b",
+        130000,
+        "ALTER COLUMN ... DROP EXPRESSION came with PostgreSQL 13: before it, a generated"
+        " column cannot be made plain in place",
+    ),
+)
+
+
+def _plain_sql(text: str) -> str:
+    """``text`` without its quoted bodies and strings, and comments: a PL/pgSQL
+    ``RETURN`` is no SQL-standard body, a comment's words no feature."""
+    text = re.sub(r"\$(\w*)\$.*?\$\1\$", "''", text, flags=re.S)
+    text = re.sub(r"--[^\n]*", "", text)
+    return re.sub(r"'(?:[^']|'')*'", "''", text)
+
+
+def _before_row_trigger_on_partitioned(text: str) -> bool:
+    partitioned = set(re.findall(r"CREATE TABLE (\w+) \([^;]*\) PARTITION BY", text, re.I))
+    triggered = re.findall(r"\bBEFORE\b[^;]*?\bON\s+(\w+)\s+FOR\s+EACH\s+ROW\b", text, re.I)
+    return bool(partitioned.intersection(triggered))
+
+
+def _server_version(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.info.server_version
+
+
 def _skip_unavailable(url: str, folder: Path) -> None:
-    """A case about an extension the server does not ship, or about ICU collations on
-    a server built without ICU, is skipped, saying which."""
+    """A case using what the server is too old for, about an extension (or a version of
+    it) the server does not ship, or about ICU collations on a server built without ICU,
+    is skipped, saying which."""
     texts = "".join((folder / name).read_text() for name in ("a.sql", "b.sql"))
-    if re.search(r"\bVIRTUAL\b", texts):
-        with psycopg.connect(url) as conn:
-            if conn.info.server_version < 180000:
-                pytest.skip("virtual generated columns came with PostgreSQL 18")
+    # the script's own words: a case may need a statement only the diff writes
+    expect = folder / "expect.txt"
+    plain = _plain_sql(texts) + (expect.read_text() if expect.exists() else "")
+    version = _server_version(url)
+    for pattern, needed, reason in _NEEDS:
+        if version < needed and re.search(pattern, plain, re.I):
+            pytest.skip(reason)
+    if version < 130000 and _before_row_trigger_on_partitioned(plain):
+        pytest.skip("BEFORE row triggers on partitioned tables came with PostgreSQL 13")
     if re.search(r"provider\s*=\s*icu", texts, re.I):
         with psycopg.connect(url) as conn:  # rolled back: a probe only
             try:
@@ -69,22 +125,23 @@ def _skip_unavailable(url: str, folder: Path) -> None:
             except psycopg.errors.FeatureNotSupported:
                 pytest.skip("this server is built without ICU")
             conn.rollback()
-    wanted = set()
-    for name in ("a.sql", "b.sql"):
-        wanted |= set(
-            re.findall(
-                r"CREATE EXTENSION (?:IF NOT EXISTS )?(\w+)", (folder / name).read_text(), re.I
-            )
-        )
+    wanted = set(re.findall(r"CREATE EXTENSION (?:IF NOT EXISTS )?(\w+)", texts, re.I))
     if not wanted:
         return
+    versions = re.findall(
+        r"CREATE EXTENSION (?:IF NOT EXISTS )?(\w+)[^;]*?\bVERSION\s+'([^']+)'", texts, re.I
+    )
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT name FROM pg_available_extensions WHERE name = ANY(%s)", (sorted(wanted),)
+        shipped = conn.execute(
+            "SELECT name, version FROM pg_available_extension_versions WHERE name = ANY(%s)",
+            (sorted(wanted),),
         ).fetchall()
-    missing = wanted - {str(r[0]) for r in rows}
+    missing = wanted - {str(r[0]) for r in shipped}
     if missing:
         pytest.skip(f"this server has no {', '.join(sorted(missing))} extension")
+    for name, wanted_version in versions:
+        if (name, wanted_version) not in {(str(n), str(v)) for n, v in shipped}:
+            pytest.skip(f"this server has no version {wanted_version} of the {name} extension")
 
 
 def _fill(a: str, b: str, folder: Path, effects: rows.Effects) -> rows.Filler:

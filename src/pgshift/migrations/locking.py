@@ -31,6 +31,12 @@ def lock_key(schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def work_key(schema: str) -> int:
+    """The key that marks the sessions a locked runner runs migrations on."""
+    digest = hashlib.sha256(f"pgshift:{schema}.work".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 @dataclass(frozen=True, slots=True)
 class Holder:
     """Who holds the lock, as ``pg_stat_activity`` sees it."""
@@ -52,17 +58,23 @@ class Holder:
         return f"pid {self.pid} ({', '.join(parts)})"
 
 
-_HOLDER_SQL = """
-SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''),
-       host(a.client_addr), a.backend_start, a.state
-FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+_HOLDING = """
 WHERE l.locktype = 'advisory' AND l.granted AND l.database = (
         SELECT oid FROM pg_database WHERE datname = current_database())
   AND l.classid = ((%(key)s >> 32) & 4294967295)::oid
   AND l.objid = (%(key)s & 4294967295)::oid
   AND l.objsubid = 1
+"""
+
+_HOLDER_SQL = f"""
+SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''),
+       host(a.client_addr), a.backend_start, a.state
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+{_HOLDING}
 LIMIT 1
 """
+
+_ORPHANS_SQL = f"SELECT l.pid FROM pg_locks l {_HOLDING} AND l.pid <> pg_backend_pid()"
 
 
 def holder(conn: psycopg.Connection[Any], key: int) -> Holder | None:
@@ -150,3 +162,63 @@ class AdvisoryLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def mark_work(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Mark ``conn`` as the session a runner holding the migration lock works on.
+
+    A shared lock: it never waits, and a marked session left behind by a killed runner
+    does not stop the next runner from marking its own."""
+    conn.execute("SELECT pg_try_advisory_lock_shared(%s)", (work_key(schema),))
+
+
+def unmark_work(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Drop the mark before closing: a closed session lets go of its locks a moment
+    after the client has gone, and the lock's holder says it is done right after."""
+    from psycopg.pq import TransactionStatus
+
+    try:
+        if conn.closed or conn.info.transaction_status == TransactionStatus.ACTIVE:
+            return
+        if conn.info.transaction_status != TransactionStatus.IDLE:
+            conn.execute("ROLLBACK")  # an interrupted migration's: it is closed anyway
+        conn.execute("SELECT pg_advisory_unlock_shared(%s)", (work_key(schema),))
+    except Exception:  # the session is gone, and its lock with it
+        log.debug("advisory unlock of the work session failed", exc_info=True)
+
+
+def end_orphans(conn: psycopg.Connection[Any], schema: str, *, wait: float = 10.0) -> list[int]:
+    """End the work sessions of runners that died, on ``conn``, which holds the lock.
+
+    A runner killed while its statement runs leaves that session behind, holding the
+    locks of its open transaction: before PostgreSQL 14 (client_connection_check_interval)
+    the server notices the client is gone only when the statement ends, which may be
+    long after. The lock's own session, idle, ends at once, so the next runner gets the
+    migration lock and would then wait on those locks. A marked session that is still
+    there once we hold the lock cannot be a live runner's (a runner marks its session
+    only under the lock, and unmarks it before letting go), so it is ended, and its
+    transaction rolls back. Returns the pids ended; none if this role may not end them.
+    """
+    import psycopg
+
+    key = {"key": work_key(schema)}
+    pids = [row[0] for row in conn.execute(_ORPHANS_SQL, key).fetchall()]
+    ended: list[int] = []
+    for pid in pids:
+        try:
+            row = conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+        except psycopg.Error:  # another role's, and ours may not signal it: we wait instead
+            log.info("cannot end session %s left by a killed runner", pid, exc_info=True)
+            continue
+        if row and row[0]:
+            ended.append(pid)
+    deadline = time.monotonic() + wait
+    while ended and time.monotonic() < deadline:
+        # a terminated session lets go of its locks when its rollback is done
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", (ended,)
+        ).fetchone()
+        if not row or not row[0]:
+            break
+        time.sleep(0.05)
+    return ended

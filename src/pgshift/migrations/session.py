@@ -17,7 +17,13 @@ from pgshift.config import Settings
 from pgshift.db.connection import connect, describe, resolve_url
 from pgshift.events import Event, EventHandler, emit
 from pgshift.migrations import history
-from pgshift.migrations.locking import AdvisoryLock, Holder
+from pgshift.migrations.locking import (
+    AdvisoryLock,
+    Holder,
+    end_orphans,
+    mark_work,
+    unmark_work,
+)
 from pgshift.migrations.plan import Status, compute_status
 from pgshift.version import __version__
 
@@ -40,6 +46,7 @@ class Session:
     opener: Callable[[], psycopg.Connection[Any]]
     notes: list[str] = field(default_factory=list)
     installed: int | None = None
+    locked: bool = False  # the migration lock is held: the work session is marked as ours
     _work: psycopg.Connection[Any] | None = None
 
     @property
@@ -51,10 +58,14 @@ class Session:
         # CONCURRENTLY run by this very runner would wait for it.
         if self._work is None:
             self._work = self.opener()
+            if self.locked:
+                mark_work(self._work, self.settings.schema)
         return self._work
 
     def close(self) -> None:
         if self._work is not None:
+            if self.locked:
+                unmark_work(self._work, self.settings.schema)
             self._work.close()
 
 
@@ -115,7 +126,16 @@ def open_session(
             allow_pooler=settings.allow_pooler,
         )
         lock.acquire()
-        session = Session(settings, url, first, conn, notes)
+        for pid in end_orphans(first, settings.schema):
+            emit(
+                on_event,
+                Event(
+                    "note",
+                    f"ended session pid {pid}, left running by a pgshift that was killed "
+                    "(what it had not committed was rolled back)",
+                ),
+            )
+        session = Session(settings, url, first, conn, notes, locked=True)
         try:
             if create_history or history.installed_format(first, settings.schema) != 0:
                 history.ensure(first, settings.schema)
