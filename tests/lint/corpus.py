@@ -19,6 +19,11 @@ new database before the case, which is then linted with a connection (so the lin
 knows the live schema). ``runs`` is what PostgreSQL does with the file there: ``ok``,
 ``fails SQLSTATE``, or (for ``-- pgshift:no-transaction`` files) ``ok twice`` / ``fails
 twice SQLSTATE``: the second run, as a resumed migration would, does or does not fail.
+``runs before N`` is what a server older than PostgreSQL N does instead, where that
+differs (the lowest N above the server's major counts). ``needs: N WHAT`` is the oldest
+PostgreSQL the file's SQL runs on at all (WHAT: the syntax or function it needs); on an
+older server what PostgreSQL does is not checked (the test skips, saying so). A syntax
+error never bears out a ``fails`` claim: a server lacking the syntax needs ``needs:``.
 ``enable: RULE`` turns on a rule that is off by default.
 A folder holds a migrations directory, linted in order as one run.
 """
@@ -62,6 +67,9 @@ class Case:
     pg_version: int | None = None
     live: list[str] = field(default_factory=list)
     runs: str | None = None
+    runs_before: dict[int, str] = field(default_factory=dict)  # {N: what a server < N does}
+    needs: int | None = None  # the oldest major the SQL runs on
+    needs_what: str = ""  # what of it the older servers lack
     enable: list[str] = field(default_factory=list)  # rules off by default, turned on
 
     @property
@@ -69,8 +77,16 @@ class Case:
         """Whether the (single) file runs outside a transaction."""
         return "pgshift:no-transaction" in self.files[-1].path.read_text()
 
+    def claim(self, major: int) -> str | None:
+        """What PostgreSQL ``major`` does with the file (``runs``, or the ``runs before N``
+        of the lowest N above ``major``)."""
+        for before in sorted(self.runs_before):
+            if major < before:
+                return self.runs_before[before]
+        return self.runs
 
-_HEADER = re.compile(r"^--\s*(case|expect|pg|live|runs|enable):\s*(.*)$")
+
+_HEADER = re.compile(r"^--\s*(case|expect|pg|live|runs|runs before (?:\d+)|needs|enable):\s*(.*)$")
 
 
 def _read(case: Case, path: Path) -> CaseFile:
@@ -93,6 +109,11 @@ def _read(case: Case, path: Path) -> CaseFile:
             case.live.append(value)
         elif key == "runs":
             case.runs = value.strip()
+        elif key.startswith("runs before "):
+            case.runs_before[int(key.split()[-1])] = value.strip()
+        elif key == "needs":
+            major, _, what = value.strip().partition(" ")
+            case.needs, case.needs_what = int(major), what.strip()
         elif key == "enable":
             case.enable += value.split()
         else:

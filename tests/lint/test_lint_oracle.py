@@ -68,6 +68,16 @@ def oracle(server_url: str) -> Iterator[str]:
     _drop_db(server_url, name)
 
 
+def _skip_unless_about(example: Example, server_version: int) -> None:
+    """Skip an example that is not about the server under test: one of another major
+    (``pg=N``), or one of PostgreSQL N and later (``since=N``) on an older server."""
+    major = server_version // 10000
+    if example.pg_version is not None and example.pg_version != major:
+        pytest.skip(f"the example is about PostgreSQL {example.pg_version}")
+    if example.since is not None and major < example.since:
+        pytest.skip(f"the example is about PostgreSQL {example.since} and later, not {major}")
+
+
 def test_there_are_locking_rules_to_check() -> None:
     assert len({rule.id for rule, _ in _cases()}) >= 15
 
@@ -81,8 +91,7 @@ def test_the_lock_a_rule_claims_is_the_lock_taken(
     oracle: str, rule: Rule, example: Example, server_version: int
 ) -> None:
     assert rule.lock is not None
-    if example.pg_version is not None and example.pg_version != server_version // 10000:
-        pytest.skip(f"the example is about PostgreSQL {example.pg_version}")
+    _skip_unless_about(example, server_version)
     table = rule.lock.table
     with psycopg.connect(oracle, autocommit=True) as conn:
         # by oid: the example may rename the table
@@ -157,8 +166,7 @@ def test_every_failure_claim_names_its_sqlstate() -> None:
 def test_what_a_rule_says_fails_fails(
     oracle: str, rule: Rule, example: Example, server_version: int
 ) -> None:
-    if example.pg_version is not None and example.pg_version != server_version // 10000:
-        pytest.skip(f"the example is about PostgreSQL {example.pg_version}")
+    _skip_unless_about(example, server_version)
     error: psycopg.Error | None = None
     with psycopg.connect(oracle, autocommit=True) as conn:
         try:

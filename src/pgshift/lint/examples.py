@@ -3,7 +3,9 @@
 The docstring is Markdown: a summary line, then ``## Problem``, ``## Solution``
 and ``## Examples`` sections. Examples are fenced blocks tagged ``sql bad`` (the
 rule must fire) or ``sql good`` (it must not), optionally with ``pg=N`` for the
-target server's major version; each block is a whole migration file, so it may
+target server's major version, and ``since=N`` for the oldest server the example
+holds on (its syntax or functions, or what the server does, are of PostgreSQL N and
+later: the lock oracle skips it on older servers); each block is a whole migration file, so it may
 start with directives such as ``-- pgshift:no-transaction``. A bad example pins
 what the rule says of it: ``line=N`` (the lines it fires at, comma-separated),
 ``severity=error|warning|info`` and ``safe="words"`` (words its safe text holds;
@@ -31,6 +33,7 @@ class Example:
     severity: str | None = None
     safe: str | None = None
     fails: str | None = None  # the SQLSTATE PostgreSQL fails with, where the rule says it fails
+    since: int | None = None  # the oldest major the example holds on (None: every one)
 
     @property
     def transactional(self) -> bool:
@@ -47,6 +50,7 @@ def examples(doc: str) -> list[Example]:
         severity = re.search(r"severity=(\w+)", attrs)
         safe = re.search(r'safe="([^"]*)"', attrs)
         fails = re.search(r"fails=([0-9A-Z]{5})", attrs)
+        since = re.search(r"since=(\d+)", attrs)
         found.append(
             Example(
                 kind == "bad",
@@ -56,6 +60,7 @@ def examples(doc: str) -> list[Example]:
                 severity.group(1) if severity else None,
                 safe.group(1) if safe else None,
                 fails.group(1) if fails else None,
+                int(since.group(1)) if since else None,
             )
         )
     return found

@@ -18,6 +18,9 @@ def _caption(match: re.Match[str]) -> str:
     if kind == "good":
         return f"Not flagged{on}:\n\n```sql"
     said = []
+    since = re.search(r"since=(\d+)", attrs)  # the SQL, or what it does, is of N and later
+    if since:
+        said.append(f"PostgreSQL {since.group(1)} and later")
     lines = re.search(r"line=([\d,]+)", attrs)
     if lines:
         said.append(f"line {lines.group(1).replace(',', ', ')}")

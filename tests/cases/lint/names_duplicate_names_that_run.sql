@@ -3,6 +3,7 @@
 -- live: CREATE TABLE users (id bigint, email text);
 -- live: CREATE TABLE orders (id bigint, user_id bigint, total numeric);
 -- runs: ok
+-- needs: 11 INCLUDE in a unique constraint
 SELECT users.id, orders.id, 1, 2 FROM users JOIN orders ON orders.user_id = users.id;
 CREATE VIEW user_orders (user_id) AS
 SELECT users.id, orders.id FROM users JOIN orders ON orders.user_id = users.id;

@@ -9,10 +9,6 @@ UPDATE items SET tags[1] = 'a', tags[2] = 'b' WHERE id = 1;
 UPDATE items SET tags[1] = 'a', tags[1] = 'b' WHERE id = 1;
 UPDATE items SET pos.x = 1, pos.x = 2 WHERE id = 1;
 UPDATE items SET pos.tags[1] = 'a', pos.x = 2, pos.tags[2] = 'b' WHERE id = 1;
-UPDATE items SET doc['a'] = '1', doc['a'] = '2' WHERE id = 1;
 UPDATE items SET (pos.x, pos.y) = (1, 2) WHERE id = 1;
 INSERT INTO items (id, tags[1], tags[2], pos.x, pos.x) VALUES (1, 'a', 'b', 1, 2);
 INSERT INTO items (id) VALUES (2) ON CONFLICT (id) DO UPDATE SET tags[1] = 'a', tags[2] = 'b';
-MERGE INTO items USING (SELECT 3 AS id) s ON items.id = s.id
-WHEN MATCHED THEN UPDATE SET pos.x = 1, pos.y = 2
-WHEN NOT MATCHED THEN INSERT (id, tags[1], tags[2]) VALUES (3, 'a', 'b');

@@ -3,6 +3,7 @@
 -- expect: table-rewrite-command none
 -- live: CREATE TABLE foo (id bigint);
 -- runs: ok twice
+-- needs: 12 VACUUM (FULL FALSE): option values
 VACUUM foo;
 VACUUM ANALYZE foo;
 VACUUM FREEZE foo;

@@ -5,5 +5,6 @@
 -- live: CREATE TABLE foo (id bigint);
 -- live: CREATE INDEX foo_id_idx ON foo (id);
 -- runs: ok twice
+-- needs: 14 REINDEX (CONCURRENTLY) (REINDEX ... CONCURRENTLY is 12)
 REINDEX TABLE CONCURRENTLY foo;
 REINDEX (CONCURRENTLY) INDEX foo_id_idx;

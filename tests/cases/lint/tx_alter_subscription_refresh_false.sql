@@ -2,6 +2,7 @@
 -- expect: concurrently-in-transaction none
 -- expect: migrate-refuses none
 -- runs: ok
+-- needs: 14 ALTER SUBSCRIPTION ... ADD PUBLICATION
 CREATE SUBSCRIPTION replica CONNECTION 'dbname=pgshift_no_such_database' PUBLICATION orders
   WITH (connect = false);
 ALTER SUBSCRIPTION replica ENABLE;

@@ -1,8 +1,9 @@
 -- case: a procedure of the file that commits inside BEGIN ... EXCEPTION fails even outside a transaction
--- expect: transaction-control-in-file error line 16
+-- expect: transaction-control-in-file error line 17
 -- expect: migrate-refuses none
 -- live: CREATE TABLE t (c int);
 -- runs: fails 2D000
+-- needs: 11 CREATE PROCEDURE
 -- pgshift:no-transaction
 CREATE PROCEDURE backfill() LANGUAGE plpgsql AS $$
 BEGIN

@@ -3,6 +3,7 @@
 -- expect: transaction-control-in-file none
 -- live: CREATE TABLE t (c int);
 -- runs: ok
+-- needs: 11 CREATE PROCEDURE
 -- pgshift:no-transaction
 CREATE PROCEDURE backfill() LANGUAGE plpgsql AS $$
 BEGIN

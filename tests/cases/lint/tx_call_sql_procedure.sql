@@ -3,6 +3,7 @@
 -- expect: transaction-control-in-file none
 -- live: CREATE TABLE t (c int);
 -- runs: ok
+-- needs: 14 BEGIN ATOMIC
 CREATE PROCEDURE backfill() LANGUAGE sql
 BEGIN ATOMIC
   UPDATE t SET c = 1 WHERE c IS NULL;

@@ -1,8 +1,9 @@
 -- case: COMMIT inside BEGIN ... EXCEPTION fails even outside a transaction: a subtransaction
--- expect: transaction-control-in-file error line 11
+-- expect: transaction-control-in-file error line 12
 -- expect: migrate-refuses none
 -- live: CREATE TABLE t (c int);
 -- runs: fails 2D000
+-- runs before 11: fails 0A000
 -- pgshift:no-transaction
 DO $$
 BEGIN

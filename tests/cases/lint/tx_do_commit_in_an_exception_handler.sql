@@ -3,6 +3,7 @@
 -- expect: migrate-refuses none
 -- live: CREATE TABLE t (c int);
 -- runs: ok
+-- runs before 11: fails 0A000
 -- pgshift:no-transaction
 DO $$
 BEGIN

@@ -3,6 +3,7 @@
 -- expect: migrate-refuses none
 -- live: CREATE TABLE t (c int); CREATE INDEX i ON t (c);
 -- runs: ok
+-- needs: 14 REINDEX (CONCURRENTLY ...)
 REINDEX (CONCURRENTLY false) INDEX i;
 REINDEX (CONCURRENTLY off) INDEX i;
 REINDEX (CONCURRENTLY 0) INDEX i;

@@ -3,4 +3,5 @@
 -- expect: migrate-refuses none
 -- live: CREATE TABLE t (c int); CREATE INDEX i ON t (c);
 -- runs: ok
+-- needs: 14 REINDEX (CONCURRENTLY ...)
 REINDEX (CONCURRENTLY true, CONCURRENTLY false) INDEX i;

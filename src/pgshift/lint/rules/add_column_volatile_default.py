@@ -23,7 +23,7 @@ rewrites the table: a volatile default, checked on the server by the lock oracle
 
 ## Examples
 
-```sql bad line=1 severity=warning safe="SET DEFAULT ..."
+```sql bad since=13 line=1 severity=warning safe="SET DEFAULT ..."
 ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
 ```
 

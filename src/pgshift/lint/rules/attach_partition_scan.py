@@ -25,7 +25,7 @@ created in the same migration may be attached freely.
 ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 ```
 
-```sql bad line=1 severity=warning safe="-- pgshift:no-transaction"
+```sql bad since=11 line=1 severity=warning safe="-- pgshift:no-transaction"
 ALTER TABLE events ATTACH PARTITION events_2026 DEFAULT;
 ```
 

@@ -17,8 +17,10 @@ migrate` refuses the file before running any of it. They are:
 - `CREATE SUBSCRIPTION` that creates a replication slot (the default, unless
   `create_slot = false` or `connect = false`), `ALTER SUBSCRIPTION ... REFRESH
   PUBLICATION`, `ALTER SUBSCRIPTION ... SET`/`ADD`/`DROP PUBLICATION` unless
-  `refresh = false`, and `DROP SUBSCRIPTION` of a subscription with a replication
-  slot (not one the file set `slot_name = NONE` for).
+  `refresh = false` (these two from PostgreSQL 14: older servers run them in a
+  transaction, though `pgshift migrate` still refuses them there), and `DROP
+  SUBSCRIPTION` of a subscription with a replication slot (not one the file set
+  `slot_name = NONE` for).
 
 An option counts by its value, as the server reads it: `REINDEX (CONCURRENTLY
 false)`, `(CONCURRENTLY off)` and `(CONCURRENTLY 0)` run in a transaction;
@@ -55,7 +57,7 @@ ALTER TABLE users ADD COLUMN plan text;
 VACUUM ANALYZE users;
 ```
 
-```sql bad line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
+```sql bad since=14 line=1 severity=error safe="-- pgshift:no-transaction" fails=25001
 REINDEX (CONCURRENTLY on) INDEX users_email_idx;
 ```
 
@@ -126,11 +128,24 @@ _ALSO = {
 }
 
 
+# Commands PostgreSQL runs in a transaction block before this major: they connect to the
+# publisher there, and from 14 refuse a transaction block.
+_SINCE = {"ALTER SUBSCRIPTION with refresh": 14, "ALTER SUBSCRIPTION ... REFRESH": 14}
+
+
 def check(stmt: Stmt, ctx: Context) -> Iterator[Hit]:
     if not ctx.transactional:
         return
     what = _what(stmt)
-    if what:
+    if what and what in _SINCE and ctx.at_least(_SINCE[what]) is False:
+        yield Hit(
+            f"{what} runs inside a transaction block on PostgreSQL {ctx.pg_version} "
+            f"({_SINCE[what]} and later refuse it: SQLSTATE 25001){_ALSO.get(what, '')}, but "
+            "pgshift migrate refuses the file: it reads the command as one that cannot run "
+            "in a transaction.",
+            _MOVE + _OR.get(what, ""),
+        )
+    elif what:
         yield Hit(
             f"{what} cannot run inside a transaction block, and this migration runs in one: "
             f"PostgreSQL fails (SQLSTATE 25001){_ALSO.get(what, '')}, and pgshift migrate "

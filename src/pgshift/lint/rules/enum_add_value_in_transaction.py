@@ -19,12 +19,12 @@ setting.
 
 ## Examples
 
-```sql bad line=1 severity=error safe="ALTER TYPE" fails=55P04
+```sql bad since=12 line=1 severity=error safe="ALTER TYPE" fails=55P04
 ALTER TYPE mood ADD VALUE 'happy';
 UPDATE users SET name = 'cheerful' WHERE 'happy'::mood > 'ok';
 ```
 
-```sql bad line=1 severity=error safe="ALTER TYPE" fails=55P04
+```sql bad since=12 line=1 severity=error safe="ALTER TYPE" fails=55P04
 ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
 ALTER TABLE users ADD COLUMN feeling mood DEFAULT 'happy';
 ```
