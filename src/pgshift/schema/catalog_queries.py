@@ -3,7 +3,7 @@
 Each query reads one kind of object for every user schema at once (no query per
 table); the system schemas, pgshift's own schema and objects that belong to
 extensions are left out. The SQL is kept as literal text, in the order of the
-columns :mod:`pgshift.schema.catalog_build` reads. Correct on PostgreSQL 13 to 18.
+columns :mod:`pgshift.schema.catalog_build` reads. Correct on PostgreSQL 12 to 18.
 """
 
 from __future__ import annotations

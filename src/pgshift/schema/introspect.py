@@ -2,7 +2,7 @@
 
 The queries are in :mod:`pgshift.schema.catalog_queries`, the building of the
 model from their rows in :mod:`pgshift.schema.catalog_build`; here they are sent,
-shared with a helper connection when there is one. Correct on PostgreSQL 13 to 18.
+shared with a helper connection when there is one. Correct on PostgreSQL 12 to 18.
 """
 
 from __future__ import annotations

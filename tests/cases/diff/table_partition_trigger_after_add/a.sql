@@ -1,0 +1,3 @@
+CREATE FUNCTION noted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TABLE logs (id integer NOT NULL, level integer NOT NULL) PARTITION BY LIST (level);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);
