@@ -16,6 +16,7 @@ migrations = "migrations"
 # database_url = "postgresql://user@localhost:5432/app"   # unset: the embedded server
 # lock_wait = "2min"        # how long to wait for another runner's lock
 # lock_timeout = "5s"       # lock_timeout for each migration's statements
+# embedded_version = 16     # the embedded server's PostgreSQL (12-18; default 18)
 """
 
 
