@@ -52,6 +52,7 @@ VERSION_TESTS = (
     "tests/schema/test_sql_cases.py",
     "tests/schema/test_every_field.py",
     "tests/schema/test_identity_sequences.py",
+    "tests/schema/test_server_version.py",
     "tests/lint/test_lint_oracle.py",
     "tests/lint/test_lint_versions.py",
     "tests/lint/test_lint_commands.py",

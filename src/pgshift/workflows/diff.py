@@ -186,11 +186,32 @@ def diff(
     if not extension_versions:  # the same extensions, whatever version each side has
         before, after = _unversioned(before), _unversioned(after)
     try:
-        script = diff_script(before, after, allow_destructive=allow_destructive, renames=renames)
+        script = diff_script(
+            before,
+            after,
+            allow_destructive=allow_destructive,
+            renames=renames,
+            server_version=_server_version(source, settings),
+        )
     except PgshiftError as exc:
         exc.message = f"from {source.label} to {target.label}: {exc.message}"
         raise
     return DiffResult(source, target, script, tuple(notes))
+
+
+def _server_version(source: Source, settings: Settings) -> int | None:
+    """The version of the server the script runs on, when the source is a database."""
+    if source.kind != "database":
+        return None
+    with contextlib.closing(
+        connect(
+            source.value,
+            source="argument",
+            connect_timeout=settings.connect_timeout,
+            application_name=settings.application_name,
+        )
+    ) as conn:
+        return int(conn.info.server_version)
 
 
 def _unversioned(schema: Schema) -> Schema:

@@ -80,14 +80,18 @@ def diff_script(
     allow_destructive: bool = False,
     renames: bool = True,
     owners: bool = False,
+    server_version: int | None = None,
 ) -> DiffScript:
     """The SQL that turns a database whose schema is ``source`` into ``target``.
+
+    ``server_version`` (``120022``: 12.22), when known, is the server the script is for:
+    a change only newer servers can make is said as not written rather than written.
 
     Raises :class:`DestructiveChange` when a step would destroy data, unless
     ``allow_destructive``. With ``renames``, a table (or column) that disappears
     while one identical but for its name appears is renamed.
     """
-    builder = Builder(source, target, renames=renames, owners=owners)
+    builder = Builder(source, target, renames=renames, owners=owners, server_version=server_version)
     steps = builder.build()
     destroying = [s for s in steps if s.destructive]
     if destroying and not allow_destructive:

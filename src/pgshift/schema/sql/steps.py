@@ -55,6 +55,8 @@ class Steps:
     target: Schema
     renames: bool
     owners: bool
+    # the version of the server the script will run on, when known (160004: 16.4)
+    server_version: int | None = None
     steps: list[Step] = field(default_factory=list)
     # what is dropped and created again (views, functions): never altered in between
     recreated_views: set[str] = field(default_factory=set)
