@@ -105,6 +105,15 @@ def new_db(server_url: str) -> Iterator[Callable[[], str]]:
         _drop_db(server_url, name)
 
 
+def default_sigint() -> None:
+    """Run in a child before it starts: Ctrl-C acts on it even when the suite runs in a
+    shell's background job, whose children inherit SIGINT ignored (and Python keeps an
+    ignored SIGINT ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_migrations(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``{relative name: content}`` under ``folder`` and return it."""
     folder.mkdir(parents=True, exist_ok=True)

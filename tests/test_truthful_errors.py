@@ -18,7 +18,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from pgshift.migrations.runner import CRASH_AFTER_ENV
-from tests.conftest import cli_env, query, run_cli, tables, write_migrations
+from tests.conftest import cli_env, default_sigint, query, run_cli, tables, write_migrations
 
 
 def _refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -164,6 +164,7 @@ def test_ctrl_c_during_a_python_migration_still_stops_pgshift(db_url: str, tmp_p
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + 60
     while not started.exists():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pgshift.migrations.runner import CRASH_AFTER_ENV
-from tests.conftest import OWN_ADVISORY_LOCKS, cli_env, query, write_migrations
+from tests.conftest import OWN_ADVISORY_LOCKS, cli_env, default_sigint, query, write_migrations
 
 NO_TX_VERSION = 25
 
@@ -326,6 +326,7 @@ def test_a_signal_cancels_the_running_statement_and_releases_the_lock(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + 30
     while not query(db_url, _SLEEPING)[0][0]:
