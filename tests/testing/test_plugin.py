@@ -76,7 +76,9 @@ def test_many_clones(pgshift_conn, n):
 def project(pytester: pytest.Pytester, server_url: str) -> Iterator[pytest.Pytester]:
     pytester.makefile(".toml", pgshift='migrations = "migrations"\n')
     migrations = pytester.mkdir("migrations")
-    (migrations / "0001_users.sql").write_text(USERS)
+    # a template is named by the files' checksum: tests running at once each get their
+    # own, so one test's clean-up never drops the template another is cloning
+    (migrations / "0001_users.sql").write_text(f"-- {pytester.path.name}\n{USERS}")
     (migrations / "0002_split_names.sql").write_text(SPLIT)
     pytester.makepyfile(test_app=TESTS)
     yield pytester

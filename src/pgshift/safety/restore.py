@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pgshift.db.pgtools import find_tool
+from pgshift.db.pgtools import Tool, find_tool
 from pgshift.safety.backup import tool_environment
 from pgshift.safety.manifest import Backup, BackupError, Item, verify_files
 
@@ -195,18 +195,16 @@ def _pg_restore(
         why=f" to read {path.name} (written by pg_dump {backup.pg_dump})",
     )
     conninfo, env = tool_environment(url)
-    command = [
-        str(tool.path),
-        "--single-transaction",
-        "--exit-on-error",
-        *(["--data-only"] if action.mode == "data" else []),
-        "--dbname",
-        conninfo,
-        str(path),
-    ]
-    done = subprocess.run(command, capture_output=True, env=env, check=False)
-    if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
+    data = ["--data-only"] if action.mode == "data" else []
+    if tool.major >= 17 and server_major < 17:
+        returncode, stderr = _through_psql(tool, [*data, str(path)], conninfo, env)
+    else:
+        command = [str(tool.path), "--single-transaction", "--exit-on-error", *data,
+                   "--dbname", conninfo, str(path)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        returncode, stderr = done.returncode, done.stderr
+    if returncode != 0:
+        lines = stderr.decode(errors="replace").strip().splitlines()
         raise BackupError(
             f"restoring {action.item.label} failed: {lines[-1] if lines else done.returncode}; "
             "it was rolled back.",
@@ -216,6 +214,46 @@ def _pg_restore(
     if action.mode == "full" and action.item.referenced_by:
         notes.extend(_foreign_keys(url, action.item.referenced_by))
     return Restored(action.item, action.item.rows, tuple(notes))
+
+
+# pg_restore 17 and later begin with this even for an older server, which has no
+# such setting and stops there: the script is sent through psql without it
+_NEWER_SETTING = b"SET transaction_timeout = 0;\n"
+
+
+def _through_psql(
+    tool: Tool, args: list[str], conninfo: str, env: dict[str, str]
+) -> tuple[int, bytes]:
+    """pg_restore's script, streamed into the same installation's psql in one
+    transaction, without the settings the server does not know."""
+    import tempfile
+
+    # what the two say goes to files: a pipe left unread could fill and stop them both
+    with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
+        restore = subprocess.Popen(
+            [str(tool.path), "--file", "-", *args], stdout=subprocess.PIPE,
+            stderr=restore_err, env=env,
+        )  # fmt: skip
+        psql = subprocess.Popen(
+            [str(tool.sibling("psql")), "--no-psqlrc", "--quiet", "--single-transaction",
+             "--set", "ON_ERROR_STOP=1", "--dbname", conninfo, "--file", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err, env=env,
+        )  # fmt: skip
+        assert restore.stdout is not None
+        assert psql.stdin is not None
+        try:
+            for line in restore.stdout:
+                if line != _NEWER_SETTING:
+                    psql.stdin.write(line)
+            psql.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error: said below
+        restore.stdout.close()
+        restore.wait()
+        psql.wait()
+        failed, said = (restore, restore_err) if restore.returncode else (psql, psql_err)
+        said.seek(0)
+        return failed.returncode, said.read()
 
 
 def _foreign_keys(url: str, statements: Sequence[str]) -> list[str]:
