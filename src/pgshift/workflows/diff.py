@@ -117,6 +117,14 @@ def read_schema(
     on_note: Callable[[str], None] | None = None,
 ) -> Schema:
     """The model of ``source``'s schema (pgshift's own schema left out)."""
+    return _read(source, settings, on_note)[0]
+
+
+def _read(
+    source: Source, settings: Settings, on_note: Callable[[str], None] | None
+) -> tuple[Schema, int | None]:
+    """:func:`read_schema`, and the server's version when ``source`` is a database (the
+    server a script from it runs on)."""
     from pgshift.schema.introspect import inspect
 
     if source.kind == "database":
@@ -131,7 +139,8 @@ def read_schema(
 
         # two connections share the catalog queries (one snapshot), as 'dump' does
         with contextlib.closing(opened()) as conn, contextlib.closing(opened()) as helper:
-            return inspect(conn, exclude=(settings.schema,), helper=helper)
+            schema = inspect(conn, exclude=(settings.schema,), helper=helper)
+            return schema, int(conn.info.server_version)
     if source.kind == "migrations":
         from dataclasses import replace
 
@@ -139,7 +148,7 @@ def read_schema(
         from pgshift.workflows.drift import replay_schema
 
         folder = replace(settings, migrations_dir=Path(source.value))
-        return replay_schema(folder, project_migrations(folder).fresh, on_note)
+        return replay_schema(folder, project_migrations(folder).fresh, on_note), None
     from pgshift.db.scratch import scratch_database
 
     with (
@@ -148,7 +157,7 @@ def read_schema(
     ):
         if source.kind == "file":
             load_sql_file(conn, Path(source.value))
-        return inspect(conn, exclude=(settings.schema,))
+        return inspect(conn, exclude=(settings.schema,)), None
 
 
 def diff(
@@ -181,7 +190,7 @@ def diff(
     # the two sides are read at once: each waits mostly on its server
     with ThreadPoolExecutor(max_workers=2) as pool:
         reading = pool.submit(read_schema, target, settings, note)
-        before = read_schema(source, settings, note)
+        before, server_version = _read(source, settings, note)
         after = reading.result()
     if not extension_versions:  # the same extensions, whatever version each side has
         before, after = _unversioned(before), _unversioned(after)
@@ -191,27 +200,12 @@ def diff(
             after,
             allow_destructive=allow_destructive,
             renames=renames,
-            server_version=_server_version(source, settings),
+            server_version=server_version,
         )
     except PgshiftError as exc:
         exc.message = f"from {source.label} to {target.label}: {exc.message}"
         raise
     return DiffResult(source, target, script, tuple(notes))
-
-
-def _server_version(source: Source, settings: Settings) -> int | None:
-    """The version of the server the script runs on, when the source is a database."""
-    if source.kind != "database":
-        return None
-    with contextlib.closing(
-        connect(
-            source.value,
-            source="argument",
-            connect_timeout=settings.connect_timeout,
-            application_name=settings.application_name,
-        )
-    ) as conn:
-        return int(conn.info.server_version)
 
 
 def _unversioned(schema: Schema) -> Schema:
