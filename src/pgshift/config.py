@@ -94,6 +94,12 @@ class Settings:
     config_file: Path | None = None
     layout: str = "auto"  # how the migrations directory is named: one of LAYOUTS
     dialect: str = "postgres"  # popx: the dialect whose files are read
+    # schemas put first on every connection's search_path (a schema-per-tenant target)
+    search_path: tuple[str, ...] = ()
+    max_replica_lag: float | None = None  # wait while a replica's replay lag is above this
+    replicas: tuple[str, ...] = ()  # replica URLs read besides pg_stat_replication
+    replica_timeout: float = 60.0  # a replica replaying nothing this long is reported
+    fleet: FleetSettings | None = None  # the [fleet] table
 
     @property
     def uses_embedded(self) -> bool:
@@ -103,6 +109,51 @@ class Settings:
     def with_url(self, url: str, source: str = "argument") -> Settings:
         """A copy pointing at another server."""
         return replace(self, database_url=url, url_source=source)
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSettings:
+    """The ``[fleet]`` table: where the databases (and schemas) of a fleet come from."""
+
+    source: str  # the file that said so
+    targets: tuple[str, ...] = ()  # URLs
+    targets_file: Path | None = None  # one URL per line
+    targets_query: str | None = None  # database names (or URLs), run on the main URL
+    schemas_query: str | None = None  # schema names, run on each database: one target each
+
+
+_FLEET_KEYS = ("targets", "targets_file", "targets_query", "schemas_query")
+
+
+def _fleet(table: Any, where: str, base: Path) -> FleetSettings:
+    """The ``[fleet]`` table, checked key by key."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: fleet must be a table ([fleet]), got {table!r}.")
+    for key in table:
+        if key not in _FLEET_KEYS:
+            raise ConfigError(
+                f"{where}: unknown key {key!r} in [fleet].",
+                f"Known keys of [fleet]: {', '.join(_FLEET_KEYS)}.",
+            )
+    targets = table.get("targets", [])
+    if not isinstance(targets, list) or not all(isinstance(t, str) and t.strip() for t in targets):
+        raise ConfigError(f"{where}: fleet.targets: expected a list of URLs, got {targets!r}.")
+    for key in ("targets_file", "targets_query", "schemas_query"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where}: fleet.{key}: expected a string, got {value!r}.")
+    file = table.get("targets_file")
+    path = None
+    if file is not None:
+        path = Path(file).expanduser()
+        path = path if path.is_absolute() else base / path
+    return FleetSettings(
+        where,
+        tuple(t.strip() for t in targets),
+        path,
+        table.get("targets_query"),
+        table.get("schemas_query"),
+    )
 
 
 # The PostgreSQL majors pgshift runs on: older servers are refused at connect, and the
@@ -139,6 +190,9 @@ _KEYS: dict[str, tuple[str | None, str]] = {
     "managed_schemas": ("PGSHIFT_MANAGED_SCHEMAS", "names"),
     "layout": ("PGSHIFT_LAYOUT", "layout"),
     "dialect": ("PGSHIFT_DIALECT", "dialect"),
+    "max_replica_lag": ("PGSHIFT_MAX_REPLICA_LAG", "duration"),
+    "replicas": ("PGSHIFT_REPLICAS", "urls"),
+    "replica_timeout": ("PGSHIFT_REPLICA_TIMEOUT", "duration"),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 _LIBPQ_SERVER_VARS = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
@@ -210,6 +264,11 @@ def _coerce(key: str, kind: str, value: Any, where: str, base: Path) -> Any:
             or not [i for i in items if i.strip()]
         ):
             raise ConfigError(f"{what}: expected a list of schema names, got {value!r}.")
+        return tuple(i.strip() for i in items if i.strip())
+    if kind == "urls":
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{what}: expected a list of URLs, got {value!r}.")
         return tuple(i.strip() for i in items if i.strip())
     if kind == "server major":
         text = str(value).strip()
@@ -307,6 +366,9 @@ def load_settings(
         file_path, table = found
         project_dir = file_path.parent
         for key, value in table.items():
+            if key == "fleet":
+                values["fleet"] = _fleet(value, str(file_path), project_dir)
+                continue
             if key not in _KEYS:
                 raise ConfigError(
                     f"{file_path}: unknown key {key!r}.",
@@ -366,6 +428,10 @@ def load_settings(
         config_file=file_path,
         layout=values.get("layout", "auto"),
         dialect=values.get("dialect", "postgres"),
+        max_replica_lag=values.get("max_replica_lag") or None,
+        replicas=values.get("replicas", ()),
+        replica_timeout=values.get("replica_timeout", 60.0),
+        fleet=values.get("fleet"),
     )
 
 

@@ -6,8 +6,11 @@ Passwords never leave this module: every target is described by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,8 +134,12 @@ def connect(
     connect_timeout: float = 10.0,
     application_name: str = "pgshift",
     autocommit: bool = True,
+    search_path: Sequence[str] = (),
 ) -> psycopg.Connection[Any]:
-    """A connection to ``url``, waiting up to ``wait`` seconds for the server to accept it."""
+    """A connection to ``url``, waiting up to ``wait`` seconds for the server to accept it.
+
+    ``search_path`` (plain identifiers, checked by the caller) goes first on the
+    session's search_path, ahead of ``public``: a schema-per-tenant target."""
     import psycopg
     from psycopg.conninfo import make_conninfo
 
@@ -141,6 +148,8 @@ def connect(
     # A runner killed mid-statement then loses its session, lock and open
     # transaction within seconds instead of when the statement would have ended.
     options = f"{params.get('options') or os.environ.get('PGOPTIONS', '')} {_CHECK}".strip()
+    if search_path:
+        options += f" -c search_path={','.join((*search_path, 'public'))}"
     deadline = time.monotonic() + wait
     delay = 0.1
     while True:
@@ -176,7 +185,25 @@ def connect(
                 )
             raise error from exc
         _refuse_old(conn, target)
+        opened = _OPENED.get()
+        if opened is not None:
+            opened.append(conn)
         return conn
+
+
+# The connections a fleet worker opens, so that another thread can cancel what they run.
+_OPENED: ContextVar[list[psycopg.Connection[Any]] | None] = ContextVar("opened", default=None)
+
+
+@contextlib.contextmanager
+def noting_connections() -> Iterator[list[psycopg.Connection[Any]]]:
+    """Every connection :func:`connect` opens in this context, listed as it opens."""
+    opened: list[psycopg.Connection[Any]] = []
+    token = _OPENED.set(opened)
+    try:
+        yield opened
+    finally:
+        _OPENED.reset(token)
 
 
 def _refuse_old(conn: psycopg.Connection[Any], target: str) -> None:

@@ -100,6 +100,7 @@ def open_session(
             wait=settings.connect_wait,
             connect_timeout=settings.connect_timeout,
             application_name=settings.application_name,
+            search_path=settings.search_path,
         )
 
     first = conn()
