@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         status,
     )
     from pgshift.config import Settings, load_settings
+    from pgshift.db.replicas import ReplicaLag, ReplicaWatch
     from pgshift.errors import (
         ConfigError,
         ConnectError,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from pgshift.lint.model import Finding, Severity
     from pgshift.migrations.discovery import Migration, discover
     from pgshift.migrations.plan import Entry, Status
+    from pgshift.migrations.running import wait_for_replicas
     from pgshift.migrations.scaffold import init, new
     from pgshift.online.backfills import Progress, backfill
     from pgshift.schema.compare import Difference, compare
@@ -76,6 +78,9 @@ _EXPORTS = {
     "lint": "pgshift.api",
     "backfill": "pgshift.online.backfills",
     "Progress": "pgshift.online.backfills",
+    "ReplicaLag": "pgshift.db.replicas",
+    "ReplicaWatch": "pgshift.db.replicas",
+    "wait_for_replicas": "pgshift.migrations.running",
     "LintRefused": "pgshift.errors",
     "Finding": "pgshift.lint.model",
     "Severity": "pgshift.lint.model",
@@ -161,6 +166,8 @@ __all__ = [
     "Progress",
     "ReadOnly",
     "RepairResult",
+    "ReplicaLag",
+    "ReplicaWatch",
     "RunResult",
     "Schema",
     "SchemaResult",
@@ -189,4 +196,5 @@ __all__ = [
     "resolve_url",
     "status",
     "verify",
+    "wait_for_replicas",
 ]

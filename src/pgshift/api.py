@@ -78,6 +78,7 @@ def migrate(
     lint: bool = True,
     backup: bool = True,
     on_event: EventHandler | None = None,
+    wait_replicas: bool = False,
 ) -> MigrateResult:
     """Apply every pending migration (up to version ``to``) exactly once.
 
@@ -87,6 +88,12 @@ def migrate(
     the lint). A migration that destroys data has it backed up first
     (``backup=False`` skips that for files that say ``-- pgshift:no-backup``).
     With ``dry_run`` nothing is written and ``script`` holds the exact SQL, in order.
+
+    With ``max_replica_lag`` in the settings, each migration (and each batch of a
+    :func:`pgshift.backfill`) waits while a replica's replay lag is above it. With
+    ``wait_replicas``, it returns only once every replica has replayed the run (even
+    one with nothing to do), so that what is rolled out next never reads an old schema
+    from a replica.
     """
     from pgshift.workflows.migrate import apply_pending
 
@@ -98,6 +105,7 @@ def migrate(
         lint=lint,
         backup=backup,
         on_event=on_event,
+        wait_replicas=wait_replicas,
     )
 
 

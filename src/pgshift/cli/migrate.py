@@ -88,6 +88,31 @@ def new(slug: str, python: bool, no_transaction: bool, **opts: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="After migrating, rewrite this schema document (as 'pgshift docs').",
 )
+@click.option(
+    "--max-replica-lag",
+    metavar="DURATION",
+    help="Before each migration and between backfill batches, wait while a replica's "
+    "replay lag is above this (5s, 500ms; 0: off; default: max_replica_lag).",
+)
+@click.option(
+    "--wait-replicas",
+    is_flag=True,
+    help="Return only once every replica has replayed the migrations.",
+)
+@click.option(
+    "--replica",
+    "replicas",
+    metavar="URL",
+    multiple=True,
+    help="A standby to read directly, besides the primary's pg_stat_replication "
+    "(repeatable; default: replicas).",
+)
+@click.option(
+    "--replica-timeout",
+    metavar="DURATION",
+    help="A replica that replays nothing this long while behind is reported and not "
+    "waited on (default: replica_timeout, 60s).",
+)
 @options
 def migrate(
     to: str | None,
@@ -98,6 +123,10 @@ def migrate(
     no_lint: bool,
     no_backup: bool,
     docs_file: Path | None,
+    max_replica_lag: str | None,
+    wait_replicas: bool,
+    replicas: tuple[str, ...],
+    replica_timeout: str | None,
     **opts: Any,
 ) -> None:
     """Apply pending migrations, each in its own transaction, exactly once."""
@@ -110,6 +139,8 @@ def migrate(
     started = time.perf_counter()
     try:
         settings = settings_from(opts)
+        if max_replica_lag is not None or replicas or replica_timeout is not None:
+            settings = _replica_options(settings, max_replica_lag, replicas, replica_timeout)
         result = do_migrate(
             settings=settings,
             to=to,
@@ -117,6 +148,7 @@ def migrate(
             lint=not no_lint,
             backup=not no_backup,
             on_event=None if as_json else progress_printer(quiet or dry_run),
+            wait_replicas=wait_replicas,
         )
         if docs_file is not None and not dry_run:
             from pgshift.api import inspect_schema
@@ -163,6 +195,24 @@ def migrate(
         click.echo(f"{count} {noun} applied to {result.target} in {elapsed:.2f} s")
     else:
         click.echo(f"nothing to migrate: {result.target} is up to date")
+
+
+def _replica_options(
+    settings: Any, max_lag: str | None, replicas: tuple[str, ...], timeout: str | None
+) -> Any:
+    """``settings`` with the replica options given on the command line over them."""
+    from dataclasses import replace
+
+    from pgshift.config import parse_duration
+
+    changes: dict[str, Any] = {}
+    if max_lag is not None:
+        changes["max_replica_lag"] = parse_duration(max_lag, "--max-replica-lag") or None
+    if replicas:
+        changes["replicas"] = tuple(r.strip() for r in replicas if r.strip())
+    if timeout is not None:
+        changes["replica_timeout"] = parse_duration(timeout, "--replica-timeout")
+    return replace(settings, **changes)
 
 
 def _explain(dry_run: bool, as_json: bool, opts: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from pgshift.migrations.layouts._common import no_transaction_hint
 from pgshift.migrations.owntables import OWN_ROLE, own_write_error, refuse_own_drops
 from pgshift.migrations.python import guarded, load_python
 from pgshift.migrations.retry import Backoff
+from pgshift.migrations.running import running
 from pgshift.migrations.sections import Section, is_blank
 from pgshift.migrations.statements import Statement, check_runnable, split
 
@@ -82,6 +83,8 @@ class Runner:
         self._tail = HistoryTail(conn, schema)
         self._sent = 0
         self.on_event: Callable[[Event], None] | None = None  # progress of long files
+        # waits while replicas lag; Python migrations reach it (pgshift.backfill does)
+        self.throttle: Callable[[], None] | None = None
         crash = os.environ.get(CRASH_AFTER_ENV)
         self._crash_after = int(crash) if crash else None
 
@@ -355,7 +358,10 @@ class Runner:
 
     def _call(self, function: Callable[[Any], Any], migration: Migration) -> None:
         transaction = migration.directives.transaction
-        with guarded(migration.path, "in the migration", transaction=transaction):
+        with (
+            guarded(migration.path, "in the migration", transaction=transaction),
+            running(self.schema, self.throttle),
+        ):
             function(self.conn)
 
     # -- revert ------------------------------------------------------------------

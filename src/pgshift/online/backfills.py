@@ -61,20 +61,30 @@ def backfill(
     batch: int = 10_000,
     pause: float = 0.0,
     name: str | None = None,
-    schema: str = "pgshift",
+    schema: str | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Progress:
     """Run ``UPDATE table SET assignments [WHERE where]`` in batches of ``batch`` keys.
 
     ``key`` is an integer column that orders the rows (the primary key); ``pause``
     seconds are slept between batches to leave room to the application. The work
-    is recorded under ``name`` (default: the table and assignments), so a second
-    call after a crash resumes where the last committed batch ended.
+    is recorded under ``name`` (default: the table and assignments) in
+    ``schema.backfill`` (default: the running migration's history schema, else
+    ``pgshift``), so a second call after a crash resumes where the last committed
+    batch ended. Inside a run with ``max_replica_lag`` set, each batch first waits
+    until the replicas' replay lag is within it.
     """
     from psycopg import sql
     from psycopg.pq import TransactionStatus
 
     from pgshift.errors import PgshiftError
+    from pgshift.migrations.running import current
+
+    run = current()
+    throttle = run.throttle if run is not None else None
+    if schema is None:
+        # two tenants' schemas in one database never share a progress row
+        schema = run.schema if run is not None else "pgshift"
 
     if conn.info.transaction_status != TransactionStatus.IDLE or not conn.autocommit:
         raise PgshiftError(
@@ -120,6 +130,8 @@ def backfill(
     started = time.perf_counter()
     batches = 0
     while True:
+        if throttle is not None:
+            throttle()
         with conn.transaction():
             top, changed = conn.execute(step, {"last": last_key, "batch": batch}).fetchone() or (
                 None,

@@ -10,6 +10,7 @@ migration runs (:mod:`pgshift.safety.guard`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from pgshift.migrations.session import (
 from pgshift.version import __version__
 
 if TYPE_CHECKING:
+    from pgshift.db.replicas import ReplicaWatch
     from pgshift.migrations.runner import Runner
     from pgshift.migrations.statements import Statement
     from pgshift.safety.guard import BackupGuard
@@ -58,7 +60,11 @@ class DownResult:
 
 
 def _nothing_to_do(
-    settings: Settings, to: str | None, out_of_order: bool, on_event: EventHandler | None
+    settings: Settings,
+    to: str | None,
+    out_of_order: bool,
+    on_event: EventHandler | None,
+    wait_replicas: bool = False,
 ) -> tuple[tuple[Migration, ...], MigrateResult | None]:
     """The project's migrations, and the result of a run with nothing to do when the
     history says so: read without the lock, so the replicas of an application that all
@@ -81,6 +87,8 @@ def _nothing_to_do(
             return migrations, None  # said under the lock, where it is decided
         if steps:
             return migrations, None
+        if wait_replicas:  # another runner may have applied them a moment ago
+            reader.notes += replicas_caught_up(reader, on_event)
         return migrations, MigrateResult(reader.target, notes=tuple(reader.notes))
 
 
@@ -112,12 +120,14 @@ def apply_pending(
     lint: bool = True,
     backup: bool = True,
     on_event: EventHandler | None = None,
+    wait_replicas: bool = False,
 ) -> MigrateResult:
     """:func:`pgshift.migrate` once its settings are resolved (its docstring says what
     each argument does)."""
     out_of_order = settings.allow_out_of_order if allow_out_of_order is None else allow_out_of_order
     notes = _NotesOnce(on_event) if on_event is not None else None
-    migrations, done = _nothing_to_do(settings, to, out_of_order, notes)
+    wait_replicas = wait_replicas and not dry_run
+    migrations, done = _nothing_to_do(settings, to, out_of_order, notes, wait_replicas)
     if done is not None:
         return done
     if notes is not None:
@@ -129,6 +139,8 @@ def apply_pending(
         status = status_of(session, migrations)
         steps = make_plan(status, target=to, allow_out_of_order=out_of_order)
         if not steps:
+            if wait_replicas:
+                session.notes += replicas_caught_up(session, on_event)
             return MigrateResult(session.target, notes=tuple(session.notes))
         runner = runner_for(session, dry_run=dry_run, on_event=on_event)
         prepared = fit_server(
@@ -154,13 +166,28 @@ def apply_pending(
         guard = backup_guard(session, backup, on_event)
         guard.check([(s.migration, stmts[s.resume_at :]) for s, stmts in prepared])
         results: list[RunResult] = []
-        try:
-            apply_all(runner, prepared, results, on_event, guard)
-        except BaseException:
-            if results and not runner.conn.broken:
-                with contextlib.suppress(Exception):  # never hide the error that stopped us
-                    runner.flush()  # what did apply stays applied, durably
-            raise
+        with contextlib.ExitStack() as stack:
+            watch: ReplicaWatch | None = None
+            if settings.max_replica_lag is not None or wait_replicas:
+                watch = stack.enter_context(watch_replicas(session, on_event))
+            try:
+                apply_all(runner, prepared, results, on_event, guard, watch)
+            except BaseException:
+                if results and not runner.conn.broken:
+                    with contextlib.suppress(Exception):  # never hide the error that stopped us
+                        runner.flush()  # what did apply stays applied, durably
+                raise
+            if watch is not None:
+                if watch.waited:
+                    text = (
+                        f"waited {watch.waited:.1f} s in all for replicas to replay within "
+                        f"{settings.max_replica_lag:g} s"
+                    )
+                    watch.notes.append(text)
+                    emit(on_event, Event("note", text))
+                if wait_replicas:
+                    replayed(watch, on_event)
+                session.notes += watch.notes
         return MigrateResult(
             session.target,
             applied=tuple(results),
@@ -168,6 +195,41 @@ def apply_pending(
             notes=tuple(session.notes),
             backups=tuple(guard.taken),
         )
+
+
+@contextlib.contextmanager
+def watch_replicas(session: Session, on_event: EventHandler | None) -> Iterator[ReplicaWatch]:
+    """The replicas of the session's database, read through its lock connection (idle
+    between reads), with the settings' bound and stall timeout."""
+    from pgshift.db.replicas import ReplicaWatch
+
+    settings = session.settings
+    with ReplicaWatch(
+        session.conn,
+        settings.replicas,
+        max_lag=settings.max_replica_lag,
+        stall_timeout=settings.replica_timeout,
+        on_event=on_event,
+        connect_timeout=settings.connect_timeout,
+        application_name=settings.application_name,
+    ) as watch:
+        yield watch
+
+
+def replicas_caught_up(session: Session, on_event: EventHandler | None) -> list[str]:
+    """Wait until every replica has replayed what is committed now; the notes said."""
+    with watch_replicas(session, on_event) as watch:
+        replayed(watch, on_event)
+        return watch.notes
+
+
+def replayed(watch: ReplicaWatch, on_event: EventHandler | None) -> None:
+    """Wait until every replica has replayed what is committed now, and say so."""
+    seconds = watch.wait_replayed()
+    if watch.check():
+        text = f"every replica has replayed the migrations (waited {seconds:.1f} s)"
+        watch.notes.append(text)
+        emit(on_event, Event("note", text))
 
 
 def fit_server(
@@ -271,10 +333,23 @@ def apply_all(
     results: list[RunResult],
     on_event: EventHandler | None,
     guard: BackupGuard,
+    watch: ReplicaWatch | None = None,
 ) -> None:
-    """Apply the prepared steps in order; only the last commit waits for the disk."""
+    """Apply the prepared steps in order; only the last commit waits for the disk.
+
+    With a ``watch`` that has a bound, each migration starts only once the replicas'
+    replay lag is within it, and code inside a Python migration can wait the same way
+    (:func:`pgshift.backfill` does between its batches)."""
     total = len(prepared)
     runner.on_event = on_event  # the progress of long files
+    throttled = watch is not None and watch.max_lag is not None
+    if throttled:
+        assert watch is not None
+
+        def throttle() -> None:
+            watch.wait_below()
+
+        runner.throttle = throttle
     for index, (step, statements) in enumerate(prepared, start=1):
         migration = step.migration
         if step.resume_at:
@@ -291,6 +366,9 @@ def apply_all(
         guard.before(migration, statements[step.resume_at :])
         if migration.note:
             emit(on_event, Event("note", migration.note))
+        if throttled:
+            assert watch is not None
+            watch.wait_below()
         emit(on_event, Event("start", migration.name, migration, index, total))
         result = runner.apply(migration, statements, step.resume_at, durable=index == total)
         results.append(result)
