@@ -67,6 +67,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "baseline",
         "Record migrations up to VERSION as applied without running them (existing database).",
     ),
+    "fleet": LazyCommand(
+        "pgshift.cli.fleet",
+        "fleet",
+        "Migrate many databases at once: tenants, shards, regions ([fleet] in pgshift.toml).",
+    ),
     "tables": LazyCommand(
         "pgshift.cli.schema",
         "tables",
