@@ -260,8 +260,8 @@ class _Display:
             text += f"\n      {result.message.splitlines()[0]}"
         if self.progress is not None:
             self.progress.console.print(text, highlight=False, markup=False)
-        else:
-            click.echo(text)
+        else:  # with --json or --quiet only failures, and never on the report's stdout
+            click.echo(text, err=not self.enabled)
 
     def _print_err(self, text: str) -> None:
         if self.progress is not None:
