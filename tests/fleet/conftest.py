@@ -83,3 +83,9 @@ def own_servers() -> Iterator[Callable[[], Server]]:
         with contextlib.suppress(Exception):
             server.stop()
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Library calls find their project (and keep the last run's record) in the test's folder."""
+    monkeypatch.chdir(tmp_path)

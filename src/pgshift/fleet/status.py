@@ -148,8 +148,9 @@ def _read(
     except PgshiftError as exc:
         return _Read(TargetStatus(target, FAILED, message=exc.message))
     pending = len(found.pending)
-    if found.problems:
-        problem = _problem(found.problems[0], found)
+    problems = [e for e in found.problems if e.state != "partial"]  # partial: resumable
+    if problems:
+        problem = _problem(problems[0], found)
         return _Read(TargetStatus(target, FAILED, found.current, pending, problem.message))
     applied = tuple(
         e.migration
@@ -157,7 +158,8 @@ def _read(
         if e.migration is not None and e.state in ("applied", "baselined")
     )
     if found.having("partial"):
-        name = found.having("partial")[0].label
+        entry = found.having("partial")[0]
+        name = entry.migration.name if entry.migration else entry.label
         message = f"{name} stopped part-way; 'pgshift fleet migrate' resumes it"
         return _Read(TargetStatus(target, PARTIAL, found.current, pending, message), applied, live)
     if pending:
