@@ -75,19 +75,28 @@ def wait_streaming(primary_url: str, timeout: float = 60.0) -> None:
 
 
 def caught_up(pair: Pair, timeout: float = 60.0) -> None:
-    """Until the standby has replayed everything the primary has now."""
+    """Until the standby has replayed everything the primary has now, and has told the
+    primary so (its ``pg_stat_replication`` row is a status interval behind the standby)."""
     with psycopg.connect(pair.primary_url, autocommit=True) as conn:
         target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()
     deadline = time.monotonic() + timeout
-    with psycopg.connect(pair.standby_url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            row = conn.execute(
-                "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0", target
-            ).fetchone()
-            if row and row[0]:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"the standby did not catch up within {timeout:g} s")
+    checks = (
+        (pair.standby_url, "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0"),
+        (
+            pair.primary_url,
+            "SELECT coalesce(bool_and(pg_wal_lsn_diff(replay_lsn, %s) >= 0), false) "
+            "FROM pg_stat_replication WHERE replay_lsn IS NOT NULL",
+        ),
+    )
+    for url, check in checks:
+        with psycopg.connect(url, autocommit=True) as conn:
+            while True:
+                row = conn.execute(check, target).fetchone()
+                if row and row[0]:
+                    break
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the standby did not catch up within {timeout:g} s")
+                time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -5,14 +5,17 @@ and any standby URLs given (``replicas`` in the settings), read directly with
 ``pg_last_wal_replay_lsn()``.
 
 How lag is measured. ``replay_lag`` alone is wrong both ways: it goes NULL once a
-standby is idle and caught up, and stops growing while replay is paused. So every
-check also records a sample (monotonic time, ``pg_current_wal_lsn()`` of the primary),
-and a replica's lag is the age of the oldest sample it has not yet replayed: WAL past
-its replay position existed at that sample's time and is still not applied. A replica
-that has replayed the primary's current position has lag 0. While it is behind,
-``replay_lag`` (when the primary reports one) is taken too, the larger of the two
-winning: it covers what happened before the first sample. The measure is a lower
-bound that is at most one check interval short.
+standby is idle and caught up, stops growing while replay is paused (before
+PostgreSQL 18), and counts the standby's wait to report (up to its
+``wal_receiver_status_interval``, 10 s by default) as lag. So every check records a
+sample (monotonic time, the primary's WAL insert position), and a replica's lag is the
+age of the oldest sample it had not replayed when its position was read: WAL past that
+position existed at the sample's time and was not applied then. A standby read through
+the primary is read as of its last report (``reply_time``); a replica URL, now. A
+replica that has replayed the primary's current position has lag 0. When it was
+already behind at the first sample, ``replay_lag`` is taken too (the larger wins): it
+covers what happened before. The measure is a lower bound, short by at most one check
+interval plus, through the primary, the time since the standby's last report.
 
 A replica whose replay position does not move for ``stall_timeout`` seconds while it
 is behind is reported (an event and a note) and no longer waited on by
@@ -37,8 +40,10 @@ if TYPE_CHECKING:
 # pg_basebackup's or pg_receivewal's stream has no replay position; logical senders
 # are connected to a database, physical ones are not).
 _PRIMARY = """
-SELECT pg_current_wal_lsn()::text, r.pid, r.application_name, host(r.client_addr),
-       r.replay_lsn::text, extract(epoch FROM r.replay_lag)::float8
+SELECT pg_current_wal_insert_lsn()::text, current_setting('wal_block_size')::int,
+       extract(epoch FROM clock_timestamp() - r.reply_time)::float8,
+       r.pid, r.application_name, host(r.client_addr), r.replay_lsn::text,
+       extract(epoch FROM r.replay_lag)::float8
 FROM (VALUES (1)) AS one (x)
 LEFT JOIN (
     SELECT s.* FROM pg_stat_replication s JOIN pg_stat_activity a ON a.pid = s.pid
@@ -55,6 +60,16 @@ def parse_lsn(text: str) -> int:
     """``16/B374D848`` as a byte position."""
     high, low = text.split("/")
     return (int(high, 16) << 32) | int(low, 16)
+
+
+def _inserted(text: str, block: int) -> int:
+    """The primary's insert position as a replay position can equal it.
+
+    The insert position includes WAL not yet written (an asynchronous commit's), which
+    a run's last commit may be. At a page boundary it points past the page's header
+    (24 bytes, 40 at a segment's start), where no record ends: that is the boundary."""
+    lsn = parse_lsn(text)
+    return lsn - lsn % block if lsn % block in (24, 40) else lsn
 
 
 def _size(count: int) -> str:
@@ -212,7 +227,7 @@ class ReplicaWatch:
         """Read every replica once; report the ones that stalled; their lags now."""
         rows = self._query_primary(_PRIMARY)
         now = time.monotonic()
-        current = parse_lsn(rows[0][0])
+        current = _inserted(rows[0][0], rows[0][1])
         self._samples.append((now, current))
         if len(self._samples) > _SAMPLES_KEPT:
             self._samples.popleft()
@@ -220,7 +235,7 @@ class ReplicaWatch:
             if replica.url is None:
                 replica.seen = False
         if self._read_senders:
-            for _, pid, app, addr, replay, replay_lag in rows:
+            for _, _, reported, pid, app, addr, replay, replay_lag in rows:
                 if pid is None or replay is None:
                     continue
                 key = ("sender", pid)
@@ -229,10 +244,12 @@ class ReplicaWatch:
                     self._replicas[key] = _Replica(name, parse_lsn(replay), now)
                 replica = self._replicas[key]
                 replica.seen = True
-                self._update(replica, parse_lsn(replay), replay_lag, current, now)
+                # its position is as of its last report (clamped: clocks may differ)
+                read_at = now - min(max(reported or 0.0, 0.0), now - self._samples[0][0])
+                self._update(replica, parse_lsn(replay), replay_lag, current, now, read_at)
         for replica in self._replicas.values():
             if replica.url is not None:
-                self._update(replica, self._read_replica(replica), None, current, now)
+                self._update(replica, self._read_replica(replica), None, current, now, now)
         self._trim()
         return [
             ReplicaLag(r.name, r.replayed, r.behind, r.lag, r.stalled)
@@ -258,17 +275,26 @@ class ReplicaWatch:
         return parse_lsn(row[1]) if row and row[1] else replica.replayed
 
     def _update(
-        self, replica: _Replica, replayed: int, replay_lag: float | None, current: int, now: float
+        self,
+        replica: _Replica,
+        replayed: int,
+        replay_lag: float | None,
+        current: int,
+        now: float,
+        read_at: float,
     ) -> None:
+        """``replayed``: its position as of ``read_at`` (monotonic)."""
         if replayed != replica.replayed or replayed >= current:
             replica.moved_at = now
         replica.replayed = replayed
         replica.behind = max(current - replayed, 0)
         if not replica.behind:
             replica.lag = 0.0
-        else:
-            age = next((now - t for t, lsn in self._samples if lsn > replayed), 0.0)
-            replica.lag = max(age, replay_lag or 0.0)
+            return
+        oldest = next((t for t, lsn in self._samples if lsn > replayed), read_at)
+        replica.lag = max(read_at - oldest, 0.0)
+        if self._samples[0][1] > replayed:  # behind since before the first sample
+            replica.lag = max(replica.lag, replay_lag or 0.0)
         if replica.behind and not replica.stalled and now - replica.moved_at >= self.stall_timeout:
             replica.stalled = True
             self._note(
@@ -322,7 +348,11 @@ class ReplicaWatch:
         ``timeout`` (default: the stall timeout) raises a :class:`PgshiftError` naming it."""
         limit = self.stall_timeout if timeout is None else timeout
         started = time.monotonic()
-        target = parse_lsn(self._query_primary("SELECT pg_current_wal_lsn()::text")[0][0])
+        target = _inserted(
+            *self._query_primary(
+                "SELECT pg_current_wal_insert_lsn()::text, current_setting('wal_block_size')::int"
+            )[0]
+        )
         while True:
             lags = self.check()
             if not lags:
