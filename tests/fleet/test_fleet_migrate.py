@@ -402,3 +402,26 @@ def test_the_library_takes_targets_with_schemas(db_url: str, project: Path) -> N
     )
     assert result.ok
     assert history(db_url, "acme") == history(db_url, "globex") == ["1", "2", "3"]
+
+
+def test_each_target_keeps_its_own_backups(many_dbs, tmp_path: Path) -> None:
+    write_migrations(
+        tmp_path / "migrations",
+        {
+            "0001_a.sql": "CREATE TABLE a (id int, old text);\nINSERT INTO a VALUES (1, 'x');\n",
+            "0002_drop.sql": "-- pgshift:allow drop-column\nALTER TABLE a DROP COLUMN old;\n",
+        },
+    )
+    (tmp_path / "pgshift.toml").write_text("backup_keep = 1\n")
+    urls = many_dbs(3)
+    assert pgshift.fleet.migrate(urls, directory=tmp_path / "migrations", to="1").ok
+    result = pgshift.fleet.migrate(urls, directory=tmp_path / "migrations")
+    assert result.ok, [r.message for r in result.results]
+    assert all(any(n.startswith("backup of") for n in r.notes) for r in result.results)
+    folders = sorted((tmp_path / ".pgshift" / "backups" / "fleet").iterdir())
+    assert len(folders) == 3  # one per target, none pruned by another's
+    for folder in folders:
+        backups = [b for b in folder.iterdir() if (b / "manifest.json").is_file()]
+        assert len(backups) == 1, list(folder.iterdir())
+    names = {f.name.rsplit("-", 1)[0] for f in folders}
+    assert names == {f"127.0.0.1_5432_{url.rsplit('/', 1)[1]}" for url in urls}

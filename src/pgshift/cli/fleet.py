@@ -233,7 +233,8 @@ class _Display:
                 inner is not None
                 and event.target is not None
                 and (
-                    inner.kind == "wait" or (inner.kind == "note" and "backed up" in inner.message)
+                    inner.kind == "wait"
+                    or (inner.kind == "note" and inner.message.startswith("backup of"))
                 )
             ):
                 self._print_err(f"{event.target.name}: {inner.message}")

@@ -46,9 +46,21 @@ class Target:
         where = describe(self.url)
         return where.split("@", 1)[-1].rsplit("/", 1)[0]
 
+    @property
+    def folder(self) -> str:
+        """A folder name of this target's own (its backups are kept and pruned there)."""
+        import hashlib
+
+        where = self.name.split("@", 1)[-1]
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", where).strip("_")
+        return f"{safe}-{hashlib.sha256(self.name.encode()).hexdigest()[:8]}"
+
     def settings(self, settings: Settings) -> Settings:
-        """``settings`` pointed at this target (its URL; its schema's history and search_path)."""
+        """``settings`` pointed at this target: its URL, its schema's history and
+        search_path, and a backups folder of its own (``backup_keep`` counts per target,
+        so one destructive migration on 200 targets does not prune 180 of their backups)."""
         chosen = settings.with_url(self.url, "the fleet's targets")
+        chosen = replace(chosen, backups_dir=settings.backups_dir / "fleet" / self.folder)
         if self.schema is None:
             return chosen
         return replace(chosen, schema=self.schema, search_path=(self.schema,))
