@@ -247,7 +247,8 @@ class _Display:
             result = event.result
             if not result.ok:
                 self.failed += 1
-            if self.enabled or not result.ok:
+            # on a terminal the bar shows the successes and the report lists every target
+            if not result.ok or (self.enabled and not self.tty):
                 self._line(result)
         if self.enabled and self.tty:
             self._bar(event.total)
@@ -304,8 +305,11 @@ class _Display:
 
 
 def _report(result: FleetResult, quiet: bool) -> None:
-    """Every target's outcome (with --quiet, those that did not migrate), then the totals."""
-    shown = [r for r in result.results if not quiet or not r.ok]
+    """Every target's outcome, then the totals: on a terminal a table of every target;
+    elsewhere (where a line per target was printed as it finished) and with --quiet,
+    those that did not migrate."""
+    everything = sys.stdout.isatty() and not quiet
+    shown = [r for r in result.results if everything or not r.ok]
     if shown and sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
@@ -324,13 +328,16 @@ def _report(result: FleetResult, quiet: bool) -> None:
             )
         Console(highlight=False).print(table)
     elif shown:
-        click.echo("report:")
+        click.echo("did not migrate:" if not everything else "report:")
         for item in shown:
-            detail = f"  {item.message.splitlines()[0]}" if item.message else ""
             click.echo(
                 f"  {item.state:<11} {item.target.name}  applied {len(item.applied)}  "
-                f"{item.seconds:.2f} s{detail}"
+                f"{item.seconds:.2f} s"
             )
+            if item.message:
+                click.echo(f"      {item.message}")
+            if item.hint:
+                click.echo(f"      hint: {item.hint}")
     counts = ", ".join(f"{n} {state}" for state, n in result.counts.items())
     summary = (
         f"{len(result.results)} targets in {result.seconds:.1f} s, {result.parallel} at a "
