@@ -71,3 +71,26 @@ def test_from_a_python_migration(db_url: str, tmp_path: Path) -> None:
     result = run_cli("migrate", "--dir", str(folder), url=db_url)
     assert result.returncode == 0, result.stderr
     assert query(db_url, "SELECT n, count(*) FROM items GROUP BY n") == [(7, 2500)]
+
+
+def test_inside_a_run_progress_is_kept_in_the_run_s_history_schema(
+    db_url: str, tmp_path: Path
+) -> None:
+    # two tenants' schemas in one database: each run's backfill keeps its own progress
+    query(db_url, TABLE + "INSERT INTO items (id) SELECT generate_series(1, 1500)")
+    seen = (
+        "from pgshift import backfill\n\ntransaction = False\n\n\n"
+        "def up(conn):\n    backfill(conn, 'items', 'n = n + 1', batch=1000,\n"
+        "             on_progress=lambda p: conn.execute("
+        "'CREATE TABLE IF NOT EXISTS seen AS SELECT count(*) FROM tenant_a.backfill'))\n"
+    )
+    folder = write_migrations(tmp_path / "m", {"0001_fill.py": seen})
+    result = run_cli("migrate", "--dir", str(folder), "--schema", "tenant_a", url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert query(db_url, "SELECT * FROM seen") == [(1,)]  # its row, in tenant_a.backfill
+    assert query(db_url, "SELECT to_regclass('pgshift.backfill')") == [(None,)]
+    # outside a run the default stays pgshift
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        backfill(conn, "items", "n = n + 1", batch=1000)
+    assert query(db_url, "SELECT to_regclass('pgshift.backfill')::text") == [("pgshift.backfill",)]
+    assert query(db_url, "SELECT n, count(*) FROM items GROUP BY n") == [(2, 1500)]
