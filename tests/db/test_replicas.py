@@ -119,29 +119,30 @@ def test_a_paused_standby_is_waited_on_then_reported_as_stalled(pair: Pair, data
     url = pair.primary_db(database)
     events: list[Event] = []
     with psycopg.connect(url, autocommit=True) as conn:
-        watch = ReplicaWatch(conn, max_lag=0.3, stall_timeout=3.0, on_event=events.append)
+        watch = ReplicaWatch(conn, max_lag=0.3, stall_timeout=5.0, on_event=events.append)
         watch.check()
         pause(pair)
         write_wal(url)
-        # a sample of the primary's position the standby has not replayed, 0.5 s old: a
-        # lag is known from the samples the watch takes (each check, and each poll)
+        # a sample of the primary's position the standby has not replayed, 1.5 s old: a
+        # lag is known from the samples the watch takes (each check, and each poll), as of
+        # the standby's last report (every second here)
         watch.check()
-        time.sleep(0.5)
+        time.sleep(1.5)
         started = time.monotonic()
         thread, out = in_thread(watch.wait_below)
         thread.join(ENDS_WITHIN)
         assert not thread.is_alive(), "wait_below waited for ever on a stalled replica"
         assert not isinstance(out[0], BaseException), out[0]
-        # it did wait (the stall is told after 3 s), and let go once it was told
+        # it did wait (the stall is told after 5 s), and let go once it was told
         assert time.monotonic() - started >= 1.0
         waits = [e.message for e in events if e.kind == "wait"]
         assert waits, events
         assert waits[0].startswith("waiting for replica walreceiver@127.0.0.1"), waits
-        assert "replay lag" in waits[0]
-        assert "> 0.3 s" in waits[0]
+        # its lag over the bound, or the WAL it has to replay and does not
+        assert "> 0.3 s" in waits[0] or "replaying nothing lately" in waits[0], waits
         stalled = [e.message for e in events if e.kind == "note"]
         assert len(stalled) == 1, stalled
-        assert "has replayed nothing for 3 s" in stalled[0]
+        assert "has replayed nothing for 5 s" in stalled[0]
         assert "no longer waits for it" in stalled[0]
         assert watch.notes == stalled
         lags = watch.check()

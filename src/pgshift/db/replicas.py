@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgshift.errors import ConfigError, ConnectError, PgshiftError
@@ -54,6 +54,9 @@ _PRIVILEGED = "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')"
 _SENDERS = "SELECT count(*) FROM pg_stat_replication"
 _REPLICA = "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text"
 _SAMPLES_KEPT = 100_000
+# a replica's pace is what it replayed while behind over the last seconds, once known
+_PACE_WINDOW = 10.0
+_PACE_KNOWN = 0.5
 
 
 def parse_lsn(text: str) -> int:
@@ -85,6 +88,13 @@ class ReplicaLag:
     behind: int  # bytes of WAL the primary has and it has not replayed
     lag: float  # seconds (see the module's docstring)
     stalled: bool = False  # reported as not replaying; no longer waited on
+    catch_up: float = 0.0  # seconds to replay what it is behind, at its recent pace
+
+    @property
+    def expected(self) -> float:
+        """The lag to expect of the WAL written now: its lag, or the time it needs to
+        replay what it is behind, whichever is more."""
+        return max(self.lag, self.catch_up)
 
 
 @dataclass(slots=True)
@@ -98,6 +108,10 @@ class _Replica:
     url: str | None = None
     conn: psycopg.Connection[Any] | None = None
     seen: bool = True  # still listed by the primary at the last check
+    read_at: float = 0.0
+    catch_up: float = 0.0
+    # (read at, seconds, bytes replayed) between readings while it was behind: its pace
+    pace: deque[tuple[float, float, int]] = field(default_factory=deque)
 
 
 class ReplicaWatch:
@@ -252,7 +266,7 @@ class ReplicaWatch:
                 self._update(replica, self._read_replica(replica), None, current, now, now)
         self._trim()
         return [
-            ReplicaLag(r.name, r.replayed, r.behind, r.lag, r.stalled)
+            ReplicaLag(r.name, r.replayed, r.behind, r.lag, r.stalled, r.catch_up)
             for r in self._replicas.values()
             if r.seen
         ]
@@ -286,11 +300,23 @@ class ReplicaWatch:
         """``replayed``: its position as of ``read_at`` (monotonic)."""
         if replayed != replica.replayed or replayed >= current:
             replica.moved_at = now
+        if replica.behind and read_at > replica.read_at:  # it had work all along
+            replica.pace.append((read_at, read_at - replica.read_at, replayed - replica.replayed))
+        while replica.pace and replica.pace[0][0] < read_at - _PACE_WINDOW:
+            replica.pace.popleft()
+        replica.read_at = read_at
         replica.replayed = replayed
         replica.behind = max(current - replayed, 0)
         if not replica.behind:
-            replica.lag = 0.0
+            replica.lag = replica.catch_up = 0.0
             return
+        # WAL written now is replayed once what is ahead of it is: the lag it will have
+        seconds = sum(p[1] for p in replica.pace)
+        if seconds >= _PACE_KNOWN:
+            done = sum(p[2] for p in replica.pace)
+            replica.catch_up = replica.behind * seconds / done if done > 0 else float("inf")
+        else:
+            replica.catch_up = 0.0
         oldest = next((t for t, lsn in self._samples if lsn > replayed), read_at)
         replica.lag = max(read_at - oldest, 0.0)
         if self._samples[0][1] > replayed:  # behind since before the first sample
@@ -330,13 +356,20 @@ class ReplicaWatch:
             return 0.0
         started = time.monotonic()
         while True:
-            over = [r for r in self.check() if not r.stalled and r.lag > bound]
+            over = [r for r in self.check() if not r.stalled and r.expected > bound]
             if not over:
                 break
-            worst = max(over, key=lambda r: r.lag)
-            self._report(
-                f"waiting for replica {worst.name}: replay lag {worst.lag:.1f} s > {bound:g} s"
-            )
+            worst = max(over, key=lambda r: r.expected)
+            if worst.lag >= worst.catch_up:
+                why = f"replay lag {worst.lag:.1f} s > {bound:g} s"
+            elif worst.catch_up == float("inf"):
+                why = f"{_size(worst.behind)} behind and replaying nothing lately"
+            else:
+                why = (
+                    f"{_size(worst.behind)} behind, {worst.catch_up:.1f} s to replay at its "
+                    f"pace > {bound:g} s (replay lag {worst.lag:.1f} s)"
+                )
+            self._report(f"waiting for replica {worst.name}: {why}")
             time.sleep(self.poll)
         waited = time.monotonic() - started
         self.waited += waited
