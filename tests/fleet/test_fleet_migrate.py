@@ -425,3 +425,28 @@ def test_each_target_keeps_its_own_backups(many_dbs, tmp_path: Path) -> None:
         assert len(backups) == 1, list(folder.iterdir())
     names = {f.name.rsplit("-", 1)[0] for f in folders}
     assert names == {f"127.0.0.1_5432_{url.rsplit('/', 1)[1]}" for url in urls}
+
+
+def test_a_partial_target_is_resumed_by_the_rerun(many_dbs, tmp_path: Path) -> None:
+    write_migrations(
+        tmp_path / "migrations",
+        {
+            "0001_a.sql": "CREATE TABLE a (id int);\n",
+            "0002_b.sql": "-- pgshift:no-transaction\nCREATE TABLE b (id int);\n"
+            "CREATE TABLE b_again (id int);\n",
+        },
+    )
+    urls = many_dbs(3)
+    query(urls[1], "CREATE TABLE b_again (taken text)")
+    first = pgshift.fleet.migrate(urls, directory=tmp_path / "migrations")
+    assert [r.state for r in first.results] == ["migrated", "failed", "migrated"]
+    assert "0002_b.sql:3" in (first.results[1].message or "")
+    assert query(urls[1], "SELECT to_regclass('b') IS NOT NULL") == [(True,)]  # statement 1 ran
+    assert pgshift.fleet.status(urls, directory=tmp_path / "migrations").targets[1].state == (
+        "partial"
+    )
+    query(urls[1], "DROP TABLE b_again")
+    again = pgshift.fleet.migrate(urls, directory=tmp_path / "migrations")
+    assert [r.state for r in again.results] == ["up to date", "migrated", "up to date"]
+    assert again.results[1].applied == ("0002_b.sql",)
+    assert history(urls[1]) == ["1", "2"]  # resumed after statement 1, not re-run
