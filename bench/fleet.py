@@ -193,7 +193,9 @@ def main() -> None:
                 best = (label, seconds)
         width = max(len(r[0]) for r in rows)
         for label, seconds, note in rows:
-            ratio = f"  {loop_seconds / seconds:5.1f}x faster than the loop" if loop_seconds else ""
+            ratio = ""
+            if loop_seconds and not label.startswith("loop"):
+                ratio = f"  {loop_seconds / seconds:5.1f}x faster than the loop"
             print(f"  {label:<{width}}  {seconds:7.1f} s{ratio}  {note}")
 
 

@@ -146,7 +146,12 @@ def make_table(url: str, rows: int) -> None:
 
 
 def backfill_run(
-    pair: Pair, name: str, label: str, args: argparse.Namespace, bound: float | None
+    pair: Pair,
+    name: str,
+    label: str,
+    args: argparse.Namespace,
+    bound: float | None,
+    replica: str | None = None,
 ) -> Run:
     url = pair.primary_db(name)
     caught_up(pair, timeout=600)
@@ -157,6 +162,8 @@ def backfill_run(
         flags = {"database_url": url, "migrations": str(migrations)}
         if bound is not None:
             flags["max_replica_lag"] = str(bound)
+        if replica is not None:
+            flags["replicas"] = [replica]
         settings = load_settings(flags, env={}, cwd=Path(folder))
         waits: list[Event] = []
         sampler = LagSampler(pair)
@@ -185,6 +192,12 @@ def main() -> None:
     parser.add_argument("--bound", default="1s", help="max_replica_lag of the bounded run")
     parser.add_argument("--replay-share", type=float, default=0.05)
     parser.add_argument("--cycle", type=float, default=0.25)
+    parser.add_argument(
+        "--via-url",
+        action="store_true",
+        help="also a bounded run that reads the standby by its URL (replicas = [...]), not "
+        "only through the primary's pg_stat_replication",
+    )
     args = parser.parse_args()
     bound = parse_duration(args.bound, "--bound")
 
@@ -193,12 +206,24 @@ def main() -> None:
         with psycopg.connect(pair.primary_url, autocommit=True) as conn:
             conn.execute("CREATE DATABASE unbounded")
             conn.execute("CREATE DATABASE bounded")
-        for name in ("unbounded", "bounded"):
+            if args.via_url:
+                conn.execute("CREATE DATABASE bounded_url")
+        names = (
+            ("unbounded", "bounded", "bounded_url") if args.via_url else ("unbounded", "bounded")
+        )
+        for name in names:
             make_table(pair.primary_db(name), args.rows)
         runs = [
             backfill_run(pair, "unbounded", "no bound", args, None),
             backfill_run(pair, "bounded", f"max_replica_lag = {args.bound}", args, bound),
         ]
+        if args.via_url:
+            label = f"{args.bound}, replica by URL"
+            runs.append(
+                backfill_run(
+                    pair, "bounded_url", label, args, bound, pair.standby_db("bounded_url")
+                )
+            )
     print(
         f"\nstandby replays {args.replay_share:.0%} of each {args.cycle:g} s; "
         f"lag sampled every 100 ms while the backfill ran\n"
@@ -211,7 +236,7 @@ def main() -> None:
             f"{run.label:<26} {run.seconds:>8.1f}s {run.worst:>8.2f}s {run.p95:>8.2f}s "
             f"{run.waited:>8.1f}s"
         )
-    free, held = runs
+    free, held = runs[:2]
     if held.worst:
         print(
             f"\nmax lag without the bound is {free.worst / held.worst:.1f}x that with it; "
