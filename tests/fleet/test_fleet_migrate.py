@@ -108,7 +108,7 @@ def test_a_failing_target_others_finish_and_the_rerun_does_only_it(many_dbs, pro
     assert failed["target"].endswith(bad.rsplit("/", 1)[1])
     assert "0002_runs.sql:1" in failed["message"]  # where, as file:line
     assert "already exists" in failed["message"]
-    assert failed["applied"] == []
+    assert failed["applied"] == ["0001_accounts.sql"]  # applied before it failed: kept
     assert history(bad) == ["1"]  # the first applied; the failed one rolled back whole
     assert query(bad, "SELECT count(*) FROM runs") == [(0,)]
 
@@ -234,7 +234,8 @@ def test_a_target_over_its_timeout_is_cancelled_and_rolled_back(many_dbs, tmp_pa
     result = pgshift.fleet.migrate(urls, directory=tmp_path / "migrations", target_timeout=1.0)
     assert time.monotonic() - started < 20
     assert [r.state for r in result.results] == ["timed out", "timed out"]
-    assert "0002_slow.sql" in (result.results[0].message or "")
+    assert "timed out after 1 s, while 0002_slow.sql ran" in (result.results[0].message or "")
+    assert result.results[0].applied == ("0001_quick.sql",)
     for url in urls:
         assert history(url) == ["1"]
         assert query(url, "SELECT to_regclass('slow')") == [(None,)]  # rolled back
@@ -315,7 +316,8 @@ def test_a_second_ctrl_c_cancels_the_running_cleanly(many_dbs, tmp_path: Path) -
     assert "cancelling 2 running targets" in err
     report = json.loads(out)
     assert [t["state"] for t in report["targets"]] == ["cancelled"] * 2 + ["skipped"] * 2
-    assert "0002_slow.sql" in report["targets"][0]["message"]
+    assert "while 0002_slow.sql ran: cancelled and rolled back" in report["targets"][0]["message"]
+    assert report["targets"][0]["applied"] == ["0001_first.sql"]  # before: stays applied
     for url in urls[:2]:
         assert history(url) == ["1"]  # the slow one rolled back
         assert query(url, "SELECT to_regclass('slow')") == [(None,)]
@@ -450,3 +452,20 @@ def test_a_partial_target_is_resumed_by_the_rerun(many_dbs, tmp_path: Path) -> N
     assert [r.state for r in again.results] == ["up to date", "migrated", "up to date"]
     assert again.results[1].applied == ("0002_b.sql",)
     assert history(urls[1]) == ["1", "2"]  # resumed after statement 1, not re-run
+
+
+def test_a_no_transaction_migration_timed_out_is_left_to_resume(many_dbs, tmp_path: Path) -> None:
+    folder = write_migrations(
+        tmp_path / "migrations",
+        {
+            "0001_slow.sql": "-- pgshift:no-transaction\nCREATE TABLE first (id int);\n"
+            "SELECT pg_sleep(30);\nCREATE TABLE second (id int);\n",
+        },
+    )
+    urls = many_dbs(1)
+    result = pgshift.fleet.migrate(urls, directory=folder, target_timeout=1.0)
+    message = result.results[0].message or ""
+    assert result.results[0].state == "timed out"
+    assert "while 0001_slow.sql ran: cancelled; a no-transaction migration" in message
+    assert query(urls[0], "SELECT to_regclass('first') IS NOT NULL") == [(True,)]
+    assert pgshift.fleet.status(urls, directory=folder).targets[0].state == "partial"

@@ -62,6 +62,8 @@ class _Job:
     connections: list[psycopg.Connection[Any]] = field(default_factory=list)
     stop: str | None = None  # TIMED_OUT or CANCELLED, once decided
     current: str | None = None  # the migration running now
+    applied: list[str] = field(default_factory=list)  # its migrations done so far
+    journaled: bool = False  # the running migration is a no-transaction one
     cancelled_at: float = 0.0
 
     def cancel(self) -> None:
@@ -326,14 +328,20 @@ class _Run:
         target = job.target
 
         def handle(event: Event) -> None:
+            if event.kind == "done":  # committed: whatever stops it now, this one stays
+                job.current = None
+                job.applied.append(event.message)
             if job.stop is not None:
                 raise _Stop
             if event.kind == "start":
                 job.current = event.message
+                migration = event.migration
+                job.journaled = migration is not None and not migration.directives.transaction
             self.events.put(FleetEvent("event", event.message, target, event, total=self.total))
 
         def ended(state: str, **values: Any) -> TargetResult:
             seconds = time.monotonic() - job.started
+            values.setdefault("applied", tuple(job.applied))
             return TargetResult(target, state, seconds=seconds, canary=job.canary, **values)
 
         with noting_connections() as opened:
@@ -360,7 +368,18 @@ class _Run:
         return ended(MIGRATED if applied else UP_TO_DATE, applied=applied, notes=result.notes)
 
     def _stopped_text(self, job: _Job) -> str:
-        what = f"while {job.current} ran" if job.current else "before its migrations ran"
+        if job.current and job.journaled:
+            what = (
+                f"while {job.current} ran: cancelled; a no-transaction migration, it resumes "
+                "after its last completed statement on the next run"
+            )
+        elif job.current:
+            what = f"while {job.current} ran: cancelled and rolled back"
+        elif job.applied:
+            what = "between two migrations"
+        else:
+            what = "before its first migration ran"
+        kept = f" ({len(job.applied)} applied before stay applied)" if job.applied else ""
         if job.stop == TIMED_OUT:
-            return f"timed out after {self.target_timeout:g} s, {what}; cancelled and rolled back"
-        return f"cancelled {what}; rolled back"
+            return f"timed out after {self.target_timeout:g} s, {what}{kept}"
+        return f"stopped {what}{kept}"
