@@ -17,7 +17,7 @@ import pytest
 
 import pgshift.fleet
 from pgshift.fleet import FleetEvent, Target
-from tests.conftest import cli_env, default_sigint, query, write_migrations
+from tests.conftest import cli_env, default_sigint, query, run_cli, write_migrations
 
 FILES = {
     "0001_accounts.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL);\n",
@@ -81,24 +81,9 @@ def test_a_failing_target_others_finish_and_the_rerun_does_only_it(many_dbs, pro
     urls = many_dbs(6)
     bad = urls[3]
     query(bad, "CREATE TABLE runs (conflicting text)")
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pgshift",
-            "fleet",
-            "migrate",
-            "--json",
-            "--parallel",
-            "3",
-            *(a for url in urls for a in ("--target", url)),
-        ],
-        cwd=project,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    targets = [a for url in urls for a in ("--target", url)]
+    run = run_cli(
+        "fleet", "migrate", "--json", "--parallel", "3", *targets, cwd=project, env=cli_env()
     )
     assert run.returncode == 2, run.stderr
     report = json.loads(run.stdout)
@@ -113,23 +98,7 @@ def test_a_failing_target_others_finish_and_the_rerun_does_only_it(many_dbs, pro
     assert query(bad, "SELECT count(*) FROM runs") == [(0,)]
 
     query(bad, "DROP TABLE runs")
-    rerun = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pgshift",
-            "fleet",
-            "migrate",
-            "--json",
-            *(a for url in urls for a in ("--target", url)),
-        ],
-        cwd=project,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    rerun = run_cli("fleet", "migrate", "--json", *targets, cwd=project, env=cli_env())
     assert rerun.returncode == 0, rerun.stderr
     after = json.loads(rerun.stdout)
     migrated = [t for t in after["targets"] if t["state"] == "migrated"]
